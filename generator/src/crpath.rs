@@ -1,0 +1,241 @@
+//! CR paths (`spec.a.b`, `metadata.annotations["x/y"]`) and `{placeholder}` templates.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Segment {
+    /// An object property, or the key of a map / name-value list entry.
+    Key(String),
+    /// Every item of a list (written `[]`).
+    Items,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrPath {
+    pub segments: Vec<Segment>,
+}
+
+impl CrPath {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut segments = Vec::new();
+        let mut rest = text;
+        if rest.is_empty() {
+            return Err("empty path".into());
+        }
+        loop {
+            if let Some(after) = rest.strip_prefix("[\"") {
+                let end = after
+                    .find("\"]")
+                    .ok_or_else(|| format!("unclosed `[\"` in `{text}`"))?;
+                let key = &after[..end];
+                if key.is_empty() {
+                    return Err(format!("empty bracketed key in `{text}`"));
+                }
+                segments.push(Segment::Key(key.to_string()));
+                rest = &after[end + 2..];
+            } else if let Some(after) = rest.strip_prefix("[]") {
+                segments.push(Segment::Items);
+                rest = after;
+            } else {
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                let key = &rest[..end];
+                if key.is_empty() {
+                    return Err(format!("empty segment in `{text}`"));
+                }
+                if let Some(bad) = key.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
+                    return Err(format!(
+                        "character `{bad}` in segment `{key}` of `{text}`; write such keys as [\"...\"]"
+                    ));
+                }
+                segments.push(Segment::Key(key.to_string()));
+                rest = &rest[end..];
+            }
+            if rest.is_empty() {
+                break;
+            }
+            if let Some(after) = rest.strip_prefix('.') {
+                rest = after;
+                if rest.is_empty() {
+                    return Err(format!("trailing `.` in `{text}`"));
+                }
+            } else if !rest.starts_with('[') {
+                return Err(format!("unexpected `{rest}` in `{text}`"));
+            }
+        }
+        Ok(Self { segments })
+    }
+
+    pub fn join(&self, other: &CrPath) -> CrPath {
+        let mut segments = self.segments.clone();
+        segments.extend(other.segments.iter().cloned());
+        CrPath { segments }
+    }
+
+    pub fn with_items(&self) -> CrPath {
+        let mut segments = self.segments.clone();
+        segments.push(Segment::Items);
+        CrPath { segments }
+    }
+
+    pub fn root(&self) -> Option<&str> {
+        match self.segments.first() {
+            Some(Segment::Key(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The path without its last segment, and the last segment's key.
+    pub fn split_last_key(&self) -> Option<(CrPath, &str)> {
+        match self.segments.last() {
+            Some(Segment::Key(k)) => Some((
+                CrPath { segments: self.segments[..self.segments.len() - 1].to_vec() },
+                k.as_str(),
+            )),
+            _ => None,
+        }
+    }
+
+    pub fn starts_with(&self, prefix: &CrPath) -> bool {
+        self.segments.starts_with(&prefix.segments)
+    }
+}
+
+impl fmt::Display for CrPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.segments.iter().enumerate() {
+            match segment {
+                Segment::Items => f.write_str("[]")?,
+                Segment::Key(k) if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                Segment::Key(k) => write!(f, "[\"{k}\"]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for CrPath {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What a `{...}` placeholder reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placeholder {
+    /// A path of the object (`spec.`, `status.` or `metadata.`).
+    Path(CrPath),
+    /// `{condition.message}` / `{condition.reason}` of the matched condition.
+    Condition(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    Literal(String),
+    Placeholder(Placeholder),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Template {
+    pub text: String,
+    pub parts: Vec<Part>,
+}
+
+impl Template {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(Part::Literal(rest[..open].to_string()));
+            }
+            let after = &rest[open + 1..];
+            let close = after.find('}').ok_or_else(|| format!("unclosed `{{` in `{text}`"))?;
+            let inner = &after[..close];
+            let placeholder = match inner {
+                "condition.message" => Placeholder::Condition("message".into()),
+                "condition.reason" => Placeholder::Condition("reason".into()),
+                _ => {
+                    let path = CrPath::parse(inner)?;
+                    match path.root() {
+                        Some("spec" | "status" | "metadata") => Placeholder::Path(path),
+                        _ => {
+                            return Err(format!(
+                                "placeholder `{{{inner}}}` must start with spec., status. or metadata., or be condition.message / condition.reason"
+                            ));
+                        }
+                    }
+                }
+            };
+            parts.push(Part::Placeholder(placeholder));
+            rest = &after[close + 1..];
+        }
+        if rest.contains('}') {
+            return Err(format!("unmatched `}}` in `{text}`"));
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Literal(rest.to_string()));
+        }
+        Ok(Self { text: text.to_string(), parts })
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &CrPath> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Placeholder(Placeholder::Path(path)) => Some(path),
+            _ => None,
+        })
+    }
+
+    pub fn uses_condition(&self) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Placeholder(Placeholder::Condition(_))))
+    }
+}
+
+impl Serialize for Template {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_round_trip_through_display() {
+        for text in [
+            "spec.resourceConfig.instanceType",
+            "metadata.annotations[\"services.k8s.aws/region\"]",
+            "spec.inputDataConfig[].channelName",
+            "spec.hyperParameters[\"sagemaker_mpi_enabled\"]",
+        ] {
+            assert_eq!(CrPath::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn bad_paths_are_rejected_with_a_reason() {
+        assert!(CrPath::parse("").is_err());
+        assert!(CrPath::parse("spec..x").unwrap_err().contains("empty segment"));
+        assert!(CrPath::parse("spec.a/b").unwrap_err().contains("character `/`"));
+        assert!(CrPath::parse("spec.a[\"x").unwrap_err().contains("unclosed"));
+        assert!(CrPath::parse("spec.").unwrap_err().contains("trailing"));
+    }
+
+    #[test]
+    fn templates_split_literals_and_placeholders() {
+        let t = Template::parse("https://{spec.region}.x/#/jobs/{spec.trainingJobName}").unwrap();
+        assert_eq!(t.parts.len(), 4);
+        assert_eq!(t.paths().count(), 2);
+        assert!(Template::parse("{condition.message}").unwrap().uses_condition());
+        assert!(Template::parse("{foo.bar}").unwrap_err().contains("must start with"));
+        assert!(Template::parse("a {spec.x").is_err());
+        assert!(Template::parse("a } b").is_err());
+    }
+}

@@ -1,0 +1,137 @@
+//! User-facing diagnostics: every mistake in a `.proto` points at its file, line and column.
+
+use std::fmt;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+use prost_reflect::FileDescriptor;
+
+/// One mistake in a `.proto`, with a label under the offending token.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(generator::proto))]
+pub struct ProtoError {
+    pub message: String,
+    #[source_code]
+    pub source_code: NamedSource<String>,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+/// Everything that can stop a run.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Compile(#[from] protox::Error),
+    #[error("{} error(s) in the plugin model; nothing was written", .0.len())]
+    #[diagnostic(code(generator::invalid_model))]
+    Invalid(#[related] Vec<ProtoError>),
+    #[error("{0}")]
+    #[diagnostic(code(generator::usage))]
+    Usage(String),
+    #[error("{context}: {source}")]
+    #[diagnostic(code(generator::io))]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Locates descriptors in their source text.
+pub struct Locator<'a> {
+    file: &'a FileDescriptor,
+    sources: &'a Sources,
+}
+
+/// Source text of every loaded file by its name in the descriptor pool (the pool keeps spans,
+/// not text).
+pub type Sources = std::collections::BTreeMap<String, String>;
+
+impl<'a> Locator<'a> {
+    pub fn new(file: &'a FileDescriptor, sources: &'a Sources) -> Self {
+        Self { file, sources }
+    }
+
+    fn source(&self) -> String {
+        self.sources.get(self.file.name()).cloned().unwrap_or_default()
+    }
+
+    /// The span of the element at descriptor `path` (e.g. a field's path plus `[8, 51002]` for
+    /// one of its options). Falls back to the nearest enclosing element that has a location.
+    pub fn span(&self, path: &[i32]) -> SourceSpan {
+        let text = self.source();
+        let Some(info) = &self.file.file_descriptor_proto().source_code_info else {
+            return SourceSpan::from(0..0);
+        };
+        for len in (0..=path.len()).rev() {
+            if let Some(loc) = info.location.iter().find(|l| l.path == path[..len]) {
+                let (l1, c1, l2, c2) = match loc.span[..] {
+                    [l, c1, c2] => (l, c1, l, c2),
+                    [l1, c1, l2, c2] => (l1, c1, l2, c2),
+                    _ => continue,
+                };
+                let start = offset(&text, l1 as usize, c1 as usize);
+                let end = offset(&text, l2 as usize, c2 as usize);
+                return SourceSpan::from(start..end.max(start));
+            }
+        }
+        SourceSpan::from(0..0)
+    }
+
+    /// Narrows `span` to the first occurrence of `needle` inside it (the offending token inside
+    /// an option's `{...}` value, which protobuf source info does not locate on its own).
+    pub fn narrow(&self, span: SourceSpan, needle: &str) -> SourceSpan {
+        if needle.is_empty() {
+            return span;
+        }
+        let text = self.source();
+        let start = span.offset();
+        let end = (start + span.len()).min(text.len());
+        match text.get(start..end).and_then(|s| s.find(needle)) {
+            Some(i) => SourceSpan::from(start + i..start + i + needle.len()),
+            None => span,
+        }
+    }
+
+    pub fn error(&self, span: SourceSpan, message: impl Into<String>, label: impl Into<String>) -> ProtoError {
+        ProtoError {
+            message: message.into(),
+            source_code: NamedSource::new(self.file.name(), self.source()),
+            span,
+            label: label.into(),
+            help: None,
+        }
+    }
+}
+
+impl ProtoError {
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    (line_start + column).min(text.len())
+}
+
+/// Renders a diagnostic without colour at a fixed width, as tests snapshot it and as CI logs show it.
+pub fn render(diagnostic: &dyn Diagnostic) -> String {
+    let mut out = String::new();
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    handler
+        .render_report(&mut out, diagnostic)
+        .expect("writing to a String cannot fail");
+    out
+}
+
+impl fmt::Display for Locator<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.file.name())
+    }
+}

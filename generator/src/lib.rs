@@ -1,0 +1,98 @@
+//! The plugin generator: load -> lower -> emit -> write.
+//!
+//! * [`load`] compiles every `.proto` under the proto root in-process.
+//! * [`lower`] turns descriptors into the owned [`model::Model`] and performs every check a
+//!   plugin author can fail, each reported at its file, line and column.
+//! * [`emit`] renders the model into files: pure functions with no error paths for user input.
+//! * [`write`] compares and writes the output folder, which the generator owns.
+
+pub mod crd;
+pub mod crpath;
+pub mod diagnostics;
+pub mod emit;
+pub mod idents;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod options;
+pub mod write;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use diagnostics::Error;
+use write::Change;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub proto: PathBuf,
+    pub out: PathBuf,
+    pub check: bool,
+    pub crd_schema: Vec<PathBuf>,
+    pub dump_model: bool,
+}
+
+/// What a run found and did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub changes: Vec<Change>,
+    pub check: bool,
+    pub files: usize,
+    pub model_json: Option<String>,
+    /// One line per CRD schema check: target, kind and the file it was checked against.
+    pub crd_checks: Vec<String>,
+}
+
+impl Report {
+    /// True when the output folder already matched.
+    pub fn is_clean(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(json) = &self.model_json {
+            return writeln!(f, "{json}");
+        }
+        for line in &self.crd_checks {
+            writeln!(f, "schema ok: {line}")?;
+        }
+        match (self.check, self.changes.is_empty()) {
+            (_, true) => writeln!(f, "up to date: {} generated files", self.files),
+            (true, false) => {
+                writeln!(f, "out of date: {} of {} generated files (run `cargo run -p generator`):", self.changes.len(), self.files)?;
+                self.changes.iter().try_for_each(|c| writeln!(f, "  {c}"))
+            }
+            (false, false) => {
+                writeln!(f, "updated {} files ({} generated in all):", self.changes.len(), self.files)?;
+                self.changes.iter().try_for_each(|c| writeln!(f, "  {c}"))
+            }
+        }
+    }
+}
+
+/// Lowers the model and emits every file, without touching the disk.
+pub fn generate(options: &Options) -> Result<(model::Model, Vec<write::GeneratedFile>, Vec<String>), Error> {
+    let loaded = load::load(&options.proto)?;
+    let model = lower::lower(&loaded)?;
+    let mut crd_checks = Vec::new();
+    for dir in &options.crd_schema {
+        crd_checks.extend(crd::check(&model, dir, &loaded.sources)?);
+    }
+    let files = emit::all(&model);
+    Ok((model, files, crd_checks))
+}
+
+pub fn run(options: &Options) -> Result<Report, Error> {
+    let (model, files, crd_checks) = generate(options)?;
+    if options.dump_model {
+        let json = serde_json::to_string_pretty(&model).expect("the model serializes");
+        return Ok(Report { model_json: Some(json), ..Report::default() });
+    }
+    let changes = write::plan(&options.out, &files)?;
+    if !options.check {
+        write::apply(&options.out, &files, &changes)?;
+    }
+    Ok(Report { changes, check: options.check, files: files.len(), model_json: None, crd_checks })
+}

@@ -1,0 +1,68 @@
+//! `cargo run -p generator`: regenerate `generated/` from every annotated `.proto` under `proto/`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use generator::{Options, run};
+
+/// Turns annotated .proto files into a complete Flyte backend plugin.
+///
+/// With no arguments, reads every .proto under the repository's proto/ folder and rewrites
+/// generated/ to match: files whose contents changed are replaced atomically, files no longer
+/// produced are deleted, nothing else is touched. If any .proto has a mistake, every mistake is
+/// reported with its file, line and column, and nothing is written.
+#[derive(Debug, Parser)]
+#[command(name = "generator", version, about, long_about)]
+struct Cli {
+    /// Folder of .proto files to read (every file under it is compiled; files that set
+    /// `option (flyteplugin.plugin)` are plugins).
+    #[arg(long, value_name = "DIR", default_value_os_t = default_dir("proto"))]
+    proto: PathBuf,
+
+    /// Folder the generator owns and writes.
+    #[arg(long, value_name = "DIR", default_value_os_t = default_dir("generated"))]
+    out: PathBuf,
+
+    /// Write nothing; exit with status 1 and list every file that differs from, is missing
+    /// from, or is stale in the output folder.
+    #[arg(long)]
+    check: bool,
+
+    /// Also check every mapped CR path and its type against the CustomResourceDefinition YAML
+    /// files in DIR (apiextensions.k8s.io/v1 or v1beta1). Targets with no CRD in DIR are skipped.
+    #[arg(long, value_name = "DIR")]
+    crd_schema: Vec<PathBuf>,
+
+    /// Print the lowered model as JSON to standard output and write nothing.
+    #[arg(long)]
+    dump_model: bool,
+}
+
+/// Paths default to the repository that holds this generator, so the result does not depend on
+/// the working directory.
+fn default_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(name)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let options = Options {
+        proto: cli.proto,
+        out: cli.out,
+        check: cli.check,
+        crd_schema: cli.crd_schema,
+        dump_model: cli.dump_model,
+    };
+    match run(&options) {
+        Ok(report) => {
+            print!("{report}");
+            if report.is_clean() || !options.check { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(e) => {
+            eprint!("{}", generator::diagnostics::render(&e));
+            ExitCode::FAILURE
+        }
+    }
+}

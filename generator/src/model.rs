@@ -1,0 +1,443 @@
+//! The owned, sorted model every emitter reads.
+//!
+//! Lowering builds it from descriptors and validates everything on the way; emitters get only
+//! this, so they never see a descriptor and have no error paths for user input. Collections are
+//! `Vec`s in a defined order (declaration order for fields and values, name order otherwise) or
+//! `BTreeMap`s, so output never depends on hash order.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::crpath::{CrPath, Template};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    /// Sorted by plugin name.
+    pub plugins: Vec<Plugin>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plugin {
+    pub name: String,
+    pub title: String,
+    pub python_package: String,
+    pub python_distribution: String,
+    /// The `.proto` file that declares the plugin, relative to the proto root.
+    pub source: String,
+    pub proto_package: String,
+    pub targets: Vec<Target>,
+    /// Messages of the plugin's file, sorted by full name.
+    pub messages: Vec<Message>,
+    /// Enums of the plugin's file, sorted by full name.
+    pub enums: Vec<Enum>,
+    /// Sorted by task type name.
+    pub task_types: Vec<TaskType>,
+}
+
+impl Plugin {
+    pub fn message(&self, full_name: &str) -> &Message {
+        self.messages
+            .iter()
+            .find(|m| m.full_name == full_name)
+            .unwrap_or_else(|| panic!("generator bug: message {full_name} not in model"))
+    }
+
+    pub fn enumeration(&self, full_name: &str) -> &Enum {
+        self.enums
+            .iter()
+            .find(|e| e.full_name == full_name)
+            .unwrap_or_else(|| panic!("generator bug: enum {full_name} not in model"))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub id: String,
+    pub title: String,
+    pub api_version: String,
+    pub install: String,
+}
+
+impl Target {
+    pub fn group(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
+    }
+    pub fn version(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or(self.api_version.as_str(), |(_, v)| v)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub full_name: String,
+    /// Name in generated code: nested messages are flattened as `OuterInner`.
+    pub type_name: String,
+    pub doc: String,
+    /// Declaration order.
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub number: u32,
+    /// proto3 JSON name (lowerCamelCase).
+    pub json_name: String,
+    /// Identifier in generated Python (keywords get a `_` suffix).
+    pub python_name: String,
+    /// Identifier in generated Rust (`r#` for keywords, `_` suffix for `self` and friends).
+    pub rust_name: String,
+    pub doc: String,
+    pub ty: FieldType,
+    pub cardinality: Cardinality,
+    /// Per target id.
+    pub placements: BTreeMap<String, Placement>,
+    pub validation: Validation,
+    /// Default in proto3 JSON form.
+    pub default: Option<serde_json::Value>,
+    pub default_from: Option<ContextSource>,
+    pub image_lookup: Option<ImageKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum FieldType {
+    String,
+    Bool,
+    Int32,
+    Int64,
+    Uint32,
+    Uint64,
+    Float,
+    Double,
+    Bytes,
+    Duration,
+    /// Full name.
+    Enum(String),
+    /// Full name.
+    Message(String),
+}
+
+impl FieldType {
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self,
+            Self::Int32 | Self::Int64 | Self::Uint32 | Self::Uint64 | Self::Float | Self::Double
+        )
+    }
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Self::Int32 | Self::Int64 | Self::Uint32 | Self::Uint64)
+    }
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Enum(n) | Self::Message(n) => n.rsplit('.').next().unwrap_or(n).to_string(),
+            Self::Duration => "google.protobuf.Duration".into(),
+            other => format!("{other:?}").to_lowercase(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cardinality {
+    Single,
+    /// proto3 `optional`: presence is tracked.
+    Optional,
+    Repeated,
+    /// `map<string, V>`; `FieldType` is the value type.
+    Map,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Placement {
+    /// `None` when the target has no such field.
+    pub path: Option<CrPath>,
+    pub transform: Transform,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transform {
+    AsIs,
+    ToString,
+    NameValueList,
+    KeyValueList,
+    Seconds,
+}
+
+impl Transform {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::AsIs => "",
+            Self::ToString => "number to string",
+            Self::NameValueList => "map to [{name, value}]",
+            Self::KeyValueList => "map to [{key, value}]",
+            Self::Seconds => "duration to seconds",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Validation {
+    pub required: bool,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub min_len: Option<u32>,
+    pub max_len: Option<u32>,
+    pub pattern: Option<String>,
+    pub at_least_field: Option<String>,
+    pub keys_not_in: Vec<String>,
+}
+
+impl Validation {
+    pub fn is_empty(&self) -> bool {
+        self.describe().is_empty()
+    }
+
+    /// One line for docs, e.g. `required; 1..=5 entries`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.required {
+            parts.push("required".to_string());
+        }
+        match (self.min, self.max) {
+            (Some(a), Some(b)) => parts.push(format!("{a} ..= {b}")),
+            (Some(a), None) => parts.push(format!(">= {a}")),
+            (None, Some(b)) => parts.push(format!("<= {b}")),
+            (None, None) => {}
+        }
+        match (self.min_len, self.max_len) {
+            (Some(a), Some(b)) => parts.push(format!("length {a} ..= {b}")),
+            (Some(a), None) => parts.push(format!("length >= {a}")),
+            (None, Some(b)) => parts.push(format!("length <= {b}")),
+            (None, None) => {}
+        }
+        if let Some(p) = &self.pattern {
+            parts.push(format!("matches `{p}`"));
+        }
+        if let Some(f) = &self.at_least_field {
+            parts.push(format!(">= `{f}`"));
+        }
+        if !self.keys_not_in.is_empty() {
+            parts.push(format!("keys not in {}", self.keys_not_in.join(", ")));
+        }
+        parts.join("; ")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ContextSource {
+    JobName,
+    ContainerImage,
+    ContainerCommand,
+    OutputPrefix,
+    IamRole,
+    Region,
+    PrebuiltImage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageKey {
+    Algorithm,
+    Version,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Enum {
+    pub full_name: String,
+    pub type_name: String,
+    pub doc: String,
+    /// Declaration order; the zero "unset" value first.
+    pub values: Vec<EnumValue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumValue {
+    pub name: String,
+    pub number: i32,
+    pub doc: String,
+    /// `None` only for the zero value, which means "not set".
+    pub api: Option<String>,
+    pub unsupported_in: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskType {
+    pub name: String,
+    pub version: i32,
+    pub python_class: String,
+    /// Full name of the payload message.
+    pub message: String,
+    pub doc: String,
+    pub runs_task_container: bool,
+    pub inputs: Vec<Input>,
+    pub outputs: Vec<Output>,
+    /// Sorted by target id, one per target of the plugin.
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FlyteType {
+    Simple { simple: SimpleType },
+    Blob { format: String, multipart: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SimpleType {
+    String,
+    Integer,
+    Float,
+    Boolean,
+    Struct,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Input {
+    /// Fixed name, or `None` for one input per element of `per_element_of`.
+    pub name: Option<String>,
+    pub ty: FlyteType,
+    /// Field path (proto names, dotted) in the payload message, or in the element message.
+    pub into: String,
+    pub per_element_of: Option<String>,
+    pub name_field: Option<String>,
+    pub required: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Output {
+    pub name: String,
+    pub ty: FlyteType,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    /// The resource's option in the `.proto`.
+    #[serde(skip)]
+    pub origin: Origin,
+    pub target: String,
+    pub kind: String,
+    pub plural: String,
+    pub namespaced: bool,
+    pub name_max_length: u32,
+    pub name_pattern: String,
+    pub context: Vec<ContextValue>,
+    pub status: Status,
+    /// Sorted by output name.
+    pub outputs: Vec<OutputSource>,
+    pub log_links: Vec<LogLink>,
+    /// Every payload field that lands in this resource, flattened, in declaration order.
+    pub fields: Vec<MappedField>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContextValue {
+    #[serde(skip)]
+    pub origin: Origin,
+    pub source: ContextSource,
+    pub path: CrPath,
+    pub key_prefix: String,
+    pub chunk_size: u32,
+    pub transform: Transform,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub phase_path: CrPath,
+    pub rules: Vec<PhaseRule>,
+    pub otherwise: Phase,
+    pub otherwise_message: Template,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Phase {
+    Queued,
+    Initializing,
+    WaitingForResources,
+    Running,
+    Succeeded,
+    RetryableFailure,
+    PermanentFailure,
+    Aborted,
+}
+
+impl Phase {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Queued => "QUEUED",
+            Self::Initializing => "INITIALIZING",
+            Self::WaitingForResources => "WAITING_FOR_RESOURCES",
+            Self::Running => "RUNNING",
+            Self::Succeeded => "SUCCEEDED",
+            Self::RetryableFailure => "RETRYABLE_FAILED",
+            Self::PermanentFailure => "FAILED",
+            Self::Aborted => "ABORTED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseRule {
+    pub matcher: Matcher,
+    pub phase: Phase,
+    pub message: Template,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Matcher {
+    Status {
+        values: Vec<String>,
+        secondary: Option<(CrPath, Vec<String>)>,
+    },
+    Condition {
+        condition_type: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputSource {
+    pub output: String,
+    pub value: Template,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogLink {
+    pub name: String,
+    pub uri: Template,
+}
+
+/// Where in a `.proto` a piece of the model came from, for diagnostics raised after lowering
+/// (CRD schema checks). Not part of the model's meaning, so never serialized.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub file: String,
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// One payload field flattened to its absolute place in a resource.
+#[derive(Debug, Clone, Serialize)]
+pub struct MappedField {
+    #[serde(skip)]
+    pub origin: Origin,
+    /// Proto field path from the payload root, `[]` marking list elements: `channels[].name`.
+    pub proto_path: String,
+    pub ty: FieldType,
+    pub cardinality: Cardinality,
+    /// Absolute CR path, `None` when unsupported by this target.
+    pub cr_path: Option<CrPath>,
+    pub transform: Transform,
+    pub note: String,
+    pub default: Option<serde_json::Value>,
+    pub default_from: Option<ContextSource>,
+    pub validation: Validation,
+}

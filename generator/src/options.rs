@@ -1,0 +1,205 @@
+//! Serde mirrors of `proto/flyteplugin/options.proto`.
+//!
+//! protox has already type-checked every option against the vocabulary, so an option value is
+//! read by serializing its `DynamicMessage` to proto3 JSON and deserializing into these structs:
+//! no hand-written walking of dynamic messages. Field names follow proto3 JSON (lowerCamelCase).
+
+use prost_reflect::{DynamicMessage, ReflectMessage, SerializeOptions, Value};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+pub const PLUGIN: &str = "flyteplugin.plugin";
+pub const TASK: &str = "flyteplugin.task";
+pub const FIELD: &str = "flyteplugin.field";
+pub const VALUE: &str = "flyteplugin.value";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PluginOpt {
+    pub name: String,
+    pub title: String,
+    pub python_package: String,
+    pub python_distribution: String,
+    pub targets: Vec<TargetOpt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TargetOpt {
+    pub id: String,
+    pub title: String,
+    pub api_version: String,
+    pub install: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TaskOpt {
+    pub name: String,
+    pub version: i32,
+    pub python_class: String,
+    pub runs_task_container: bool,
+    pub inputs: Vec<InputOpt>,
+    pub outputs: Vec<OutputOpt>,
+    pub resources: Vec<ResourceOpt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FlyteTypeOpt {
+    pub simple: Option<String>,
+    pub blob: Option<BlobOpt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct BlobOpt {
+    pub format: String,
+    pub multipart: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct InputOpt {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: Option<FlyteTypeOpt>,
+    pub into: String,
+    pub per_element_of: String,
+    pub name_field: String,
+    pub required: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OutputOpt {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: Option<FlyteTypeOpt>,
+    pub doc: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ResourceOpt {
+    pub target: String,
+    pub kind: String,
+    pub plural: String,
+    pub namespaced: bool,
+    pub name_rule: Option<NameRuleOpt>,
+    pub context: Vec<ContextOpt>,
+    pub status: Option<StatusOpt>,
+    pub outputs: Vec<OutputSourceOpt>,
+    pub log_links: Vec<LogLinkOpt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct NameRuleOpt {
+    pub max_length: u32,
+    pub pattern: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ContextOpt {
+    pub source: String,
+    pub path: String,
+    pub key_prefix: String,
+    pub chunk_size: u32,
+    pub transform: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct StatusOpt {
+    pub phase_path: String,
+    pub rules: Vec<PhaseRuleOpt>,
+    pub otherwise: String,
+    pub otherwise_message: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PhaseRuleOpt {
+    pub status_in: Vec<String>,
+    pub secondary_path: String,
+    pub secondary_in: Vec<String>,
+    pub condition: String,
+    pub phase: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OutputSourceOpt {
+    pub output: String,
+    pub value: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LogLinkOpt {
+    pub name: String,
+    pub uri: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FieldOpt {
+    pub cr: Vec<PlacementOpt>,
+    pub validate: Option<ValidationOpt>,
+    pub default: String,
+    pub default_from: String,
+    pub image_lookup: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PlacementOpt {
+    pub target: String,
+    pub path: String,
+    pub transform: String,
+    pub unsupported: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ValidationOpt {
+    pub required: bool,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub min_len: Option<u32>,
+    pub max_len: Option<u32>,
+    pub pattern: String,
+    pub at_least_field: String,
+    pub keys_not_in: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct EnumValueOpt {
+    pub api: String,
+    pub unsupported_in: Vec<String>,
+}
+
+/// Reads extension `name` from an options message, `None` when unset.
+///
+/// `options` is the `*Options` message of a descriptor; the pool is the one that compiled it, so
+/// the extension is always known once the vocabulary is imported.
+pub fn read<T: DeserializeOwned>(options: &DynamicMessage, name: &str) -> Option<T> {
+    let pool = options.descriptor().parent_pool().clone();
+    let ext = pool.get_extension_by_name(name)?;
+    if !options.has_extension(&ext) {
+        return None;
+    }
+    let Value::Message(value) = options.get_extension(&ext).into_owned() else {
+        panic!("generator bug: option {name} is not a message");
+    };
+    let json = value
+        .serialize_with_options(serde_json::value::Serializer, &SerializeOptions::new())
+        .expect("generator bug: option message serializes to JSON");
+    Some(serde_json::from_value(json).unwrap_or_else(|e| panic!("generator bug: option {name} does not match its mirror: {e}")))
+}
