@@ -213,7 +213,7 @@ mod tests {
             "spec.resourceConfig.instanceType",
             "metadata.annotations[\"services.k8s.aws/region\"]",
             "spec.inputDataConfig[].channelName",
-            "spec.hyperParameters[\"sagemaker_mpi_enabled\"]",
+            "spec.hyperParameters[\"sagemaker.mpi\"]",
         ] {
             assert_eq!(CrPath::parse(text).unwrap().to_string(), text);
         }

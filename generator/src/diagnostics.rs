@@ -8,7 +8,6 @@ use prost_reflect::FileDescriptor;
 /// One mistake in a `.proto`, with a label under the offending token.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
-#[diagnostic(code(generator::proto))]
 pub struct ProtoError {
     pub message: String,
     #[source_code]
@@ -27,13 +26,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Compile(#[from] protox::Error),
     #[error("{} error(s) in the plugin model; nothing was written", .0.len())]
-    #[diagnostic(code(generator::invalid_model))]
     Invalid(#[related] Vec<ProtoError>),
     #[error("{0}")]
-    #[diagnostic(code(generator::usage))]
     Usage(String),
     #[error("{context}: {source}")]
-    #[diagnostic(code(generator::io))]
     Io {
         context: String,
         #[source]
@@ -120,8 +116,20 @@ fn offset(text: &str, line: usize, column: usize) -> usize {
     (line_start + column).min(text.len())
 }
 
-/// Renders a diagnostic without colour at a fixed width, as tests snapshot it and as CI logs show it.
-pub fn render(diagnostic: &dyn Diagnostic) -> String {
+/// Renders an error without colour at a fixed width, as tests snapshot it and as CI logs show
+/// it: each mistake in a model on its own, then one summary line.
+pub fn render(error: &Error) -> String {
+    match error {
+        Error::Invalid(errors) => {
+            let mut out: String = errors.iter().map(|e| render_one(e)).collect();
+            out.push_str(&format!("{error}\n"));
+            out
+        }
+        other => render_one(other),
+    }
+}
+
+fn render_one(diagnostic: &dyn Diagnostic) -> String {
     let mut out = String::new();
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     handler

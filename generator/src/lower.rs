@@ -169,7 +169,8 @@ impl FileCx<'_> {
             .chain(enums.iter().map(|e| (type_name(e.full_name(), e.package_name()), e.full_name().to_string(), e.path().to_vec())));
         for (ty, full, path) in named {
             if let Some(other) = seen.get(&ty) {
-                let span = self.loc.span(&path);
+                let short = full.rsplit('.').next().unwrap_or(&full).to_string();
+                let span = self.loc.narrow(self.loc.span(&path), &short);
                 self.err(
                     span,
                     format!("`{full}` and `{other}` both become the type `{ty}` in generated code"),

@@ -1,0 +1,119 @@
+//! The committed `generated/` tree is exactly what the generator produces, and `--check` notices
+//! any hand edit, extra file or deleted file. Runs the real binary, as a user would.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn check(out: &Path) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_generator")).arg("--check").arg("--out").arg(out).output().unwrap();
+    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr))
+}
+
+/// A copy of the committed tree, so the tests never touch the real one.
+fn committed_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&common::repo().join("generated"), dir.path());
+    dir
+}
+
+fn first_file(dir: &Path) -> std::path::PathBuf {
+    let mut files = Vec::new();
+    fn walk(d: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { walk(&p, out) } else { out.push(p) }
+        }
+    }
+    walk(dir, &mut files);
+    files.sort();
+    files.into_iter().next().expect("generated/ is not empty")
+}
+
+#[test]
+fn check_passes_on_the_committed_tree() {
+    let copy = committed_copy();
+    let (ok, text) = check(copy.path());
+    assert!(ok, "generated/ is stale; run `cargo run -p generator`:\n{text}");
+}
+
+#[test]
+fn check_fails_after_a_hand_edit() {
+    let copy = committed_copy();
+    let file = first_file(copy.path());
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("hand edit\n");
+    std::fs::write(&file, text).unwrap();
+    let (ok, out) = check(copy.path());
+    assert!(!ok);
+    assert!(out.contains("differs"), "{out}");
+}
+
+#[test]
+fn check_fails_on_an_extra_file() {
+    let copy = committed_copy();
+    std::fs::write(copy.path().join("docs/extra.md"), "x").unwrap();
+    let (ok, out) = check(copy.path());
+    assert!(!ok);
+    assert!(out.contains("stale    docs/extra.md"), "{out}");
+}
+
+#[test]
+fn check_fails_on_a_deleted_file() {
+    let copy = committed_copy();
+    let file = first_file(copy.path());
+    std::fs::remove_file(&file).unwrap();
+    let (ok, out) = check(copy.path());
+    assert!(!ok);
+    assert!(out.contains("missing"), "{out}");
+}
+
+#[test]
+fn two_runs_from_different_directories_give_identical_trees() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for (cwd, out) in [(a.path(), a.path().join("out")), (b.path(), b.path().join("deeper/out"))] {
+        let status = Command::new(env!("CARGO_BIN_EXE_generator")).current_dir(cwd).arg("--out").arg(&out).status().unwrap();
+        assert!(status.success());
+    }
+    let tree = |root: &Path| {
+        let mut files = Vec::new();
+        fn walk(root: &Path, d: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() { walk(root, &p, out) } else { out.push((p.strip_prefix(root).unwrap().display().to_string(), std::fs::read(&p).unwrap())) }
+            }
+        }
+        walk(root, root, &mut files);
+        files.sort();
+        files
+    };
+    let (ta, tb) = (tree(&a.path().join("out")), tree(&b.path().join("deeper/out")));
+    assert!(!ta.is_empty());
+    assert_eq!(ta, tb);
+}
+
+#[test]
+fn a_failed_run_leaves_the_output_untouched() {
+    let copy = committed_copy();
+    let before = std::fs::read_dir(copy.path()).unwrap().count();
+    let bad = common::repo().join("generator/tests/diagnostics/08_two_fields_one_cr_path/proto");
+    let output = Command::new(env!("CARGO_BIN_EXE_generator")).arg("--proto").arg(bad).arg("--out").arg(copy.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(copy.path()).unwrap().count(), before);
+    assert!(check(copy.path()).0, "the committed copy is still intact");
+}

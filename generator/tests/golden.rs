@@ -1,0 +1,56 @@
+//! Golden trees: each fixture's whole output is committed under `tests/golden/<case>/expected`
+//! and must match byte for byte. `UPDATE_GOLDEN=1 cargo test -p generator --test golden`
+//! rewrites them after an intended change (review the diff).
+
+mod common;
+
+use std::path::PathBuf;
+
+use generator::write;
+
+/// `(case, proto folder)`: every folder under `tests/golden`, plus the batch Job example plugin,
+/// which keeps the generator honest about not being SageMaker-specific.
+fn fixtures() -> Vec<(String, PathBuf, PathBuf)> {
+    let golden = common::repo().join("generator/tests/golden");
+    common::cases(&golden)
+        .into_iter()
+        .map(|case| {
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            let proto = if case.join("proto").is_dir() { case.join("proto") } else { common::repo().join("examples").join(&name).join("proto") };
+            (name, proto, case.join("expected"))
+        })
+        .collect()
+}
+
+#[test]
+fn generated_trees_match_their_goldens() {
+    let fixtures = fixtures();
+    assert!(fixtures.iter().any(|(name, ..)| name == "batch-job"), "the batch/v1 Job fixture is present");
+    for (name, proto, expected) in fixtures {
+        let options = common::options(proto, expected.clone());
+        let (_, files, _) = generator::generate(&options).unwrap_or_else(|e| panic!("{name}: {}", generator::diagnostics::render(&e)));
+        let changes = write::plan(&expected, &files).unwrap();
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            write::apply(&expected, &files, &changes).unwrap();
+            continue;
+        }
+        assert!(changes.is_empty(), "{name}: output differs from tests/golden/{name}/expected: {changes:?}");
+    }
+}
+
+#[test]
+fn lowered_models_are_stable() {
+    for (name, proto, _) in fixtures() {
+        let (model, ..) = generator::generate(&common::options(proto, PathBuf::new())).unwrap();
+        insta::assert_json_snapshot!(format!("model-{name}"), model);
+    }
+}
+
+#[test]
+fn the_minimal_fixture_passes_its_crd_schema() {
+    let case = common::repo().join("generator/tests/golden/minimal");
+    let mut options = common::options(case.join("proto"), case.join("expected"));
+    options.crd_schema.push(case.join("crds"));
+    let (.., checks) = generator::generate(&options).unwrap();
+    assert_eq!(checks, vec!["demo-job t Widget against widgets.yaml"]);
+}
