@@ -872,7 +872,23 @@ impl FileCx<'_> {
         for (field, desc) in model.fields.iter().zip(message.fields()) {
             let span = spans.by_field[&format!("{}/{}", message.full_name(), field.name)];
             let proto_path = if proto_prefix.is_empty() { field.name.clone() } else { format!("{proto_prefix}.{}", field.name) };
-            let Some(placement) = field.placements.get(target) else { continue };
+            let Some(placement) = field.placements.get(target) else {
+                if let Some(key) = field.image_lookup {
+                    out.push(MappedField {
+                        origin: self.origin(span),
+                        proto_path,
+                        ty: field.ty.clone(),
+                        cardinality: field.cardinality.clone(),
+                        cr_path: None,
+                        transform: Transform::AsIs,
+                        note: format!("read by the backend: the {key:?} key of the prebuilt image lookup").to_lowercase(),
+                        default: field.default.clone(),
+                        default_from: None,
+                        validation: field.validation.clone(),
+                    });
+                }
+                continue;
+            };
             let cr_path = placement.path.as_ref().map(|p| prefix.join(p));
             let path_token = placement.path.as_ref().map(|p| self.loc.narrow(span, &format!("\"{p}\""))).unwrap_or(span);
             out.push(MappedField {

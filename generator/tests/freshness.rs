@@ -117,3 +117,25 @@ fn a_failed_run_leaves_the_output_untouched() {
     assert_eq!(std::fs::read_dir(copy.path()).unwrap().count(), before);
     assert!(check(copy.path()).0, "the committed copy is still intact");
 }
+
+#[test]
+fn a_wrong_path_in_the_sagemaker_model_is_caught_by_the_real_ack_crd() {
+    let shared = std::env::var("SHARED_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| common::repo().join("../shared"));
+    let proto = tempfile::tempdir().unwrap();
+    copy_tree(&common::repo().join("proto"), proto.path());
+    let file = proto.path().join("sagemaker/sagemaker.proto");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // ACK spells it `s3URI`; the operator's `s3Uri` must not pass the ACK schema.
+    assert!(text.contains("path: \"dataSource.s3DataSource.s3URI\""), "fixture assumption");
+    std::fs::write(&file, text.replacen("path: \"dataSource.s3DataSource.s3URI\"", "path: \"dataSource.s3DataSource.s3Uri\"", 1)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .arg("--proto").arg(proto.path())
+        .arg("--check")
+        .arg("--crd-schema").arg(shared.join("crds/ack"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("has no property `s3Uri`"), "{stderr}");
+    assert!(stderr.contains("sagemaker/sagemaker.proto:"), "{stderr}");
+}

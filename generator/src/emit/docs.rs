@@ -186,11 +186,12 @@ fn resource_view(plugin: &Plugin, r: &Resource) -> ResourceView {
                 cr_path: match &f.cr_path {
                     Some(p) => format!("`{}`", cell(&p.to_string())),
                     None if f.note.is_empty() => "unsupported".into(),
+                    None if f.note.starts_with("read by the backend") => cell(&f.note),
                     None => format!("unsupported: {}", cell(&f.note)),
                 },
                 transform: f.transform.describe(),
                 default: match (&f.default, f.default_from) {
-                    (Some(v), _) => format!("`{}`", cell(&v.to_string())),
+                    (Some(v), _) => format!("`{}`", cell(&display_default(plugin, &f.ty, v))),
                     (None, Some(src)) => format!("from {src:?}"),
                     (None, None) => String::new(),
                 },
@@ -260,5 +261,20 @@ fn describe_matcher(m: &Matcher) -> String {
             }
             text
         }
+    }
+}
+
+/// Enum defaults read best as the API string users see in the target's docs.
+fn display_default(plugin: &Plugin, ty: &FieldType, value: &serde_json::Value) -> String {
+    match (ty, value) {
+        (FieldType::Enum(name), serde_json::Value::String(v)) => plugin
+            .enumeration(name)
+            .values
+            .iter()
+            .find(|e| &e.name == v)
+            .and_then(|e| e.api.clone())
+            .unwrap_or_else(|| v.clone()),
+        (_, serde_json::Value::String(v)) => v.clone(),
+        (_, other) => other.to_string(),
     }
 }
