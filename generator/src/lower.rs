@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use miette::SourceSpan;
+use prost::Message as _;
 use prost_reflect::{
     Cardinality as PbCardinality, DescriptorPool, EnumDescriptor, FieldDescriptor, FileDescriptor, Kind,
     MessageDescriptor,
@@ -145,13 +146,14 @@ impl FileCx<'_> {
             messages,
             enums,
             task_types: Vec::new(),
+            file_descriptor: self.file.file_descriptor_proto().encode_to_vec(),
+            descriptor_set: descriptor_set(self.file),
         };
         for message in &all_messages {
-            if let Some(topt) = options::read::<TaskOpt>(&message.options(), options::TASK) {
-                if let Some(task) = self.task_type(message, topt, &plugin, &spans) {
+            if let Some(topt) = options::read::<TaskOpt>(&message.options(), options::TASK)
+                && let Some(task) = self.task_type(message, topt, &plugin, &spans) {
                     plugin.task_types.push(task);
                 }
-            }
         }
         if plugin.task_types.is_empty() {
             self.err(span, format!("plugin `{}` declares no task type", plugin.name), "no message sets `(flyteplugin.task)`");
@@ -401,29 +403,26 @@ impl FileCx<'_> {
         v: ValidationOpt,
         span: SourceSpan,
     ) -> Validation {
-        if let (Some(a), Some(b)) = (v.min, v.max) {
-            if a > b {
+        if let (Some(a), Some(b)) = (v.min, v.max)
+            && a > b {
                 let s = self.loc.narrow(span, "max");
                 self.err(s, format!("min {a} is greater than max {b} on `{}`", field.name()), "empty range");
             }
-        }
-        if let (Some(a), Some(b)) = (v.min_len, v.max_len) {
-            if a > b {
+        if let (Some(a), Some(b)) = (v.min_len, v.max_len)
+            && a > b {
                 let s = self.loc.narrow(span, "max_len");
                 self.err(s, format!("min_len {a} is greater than max_len {b} on `{}`", field.name()), "empty range");
             }
-        }
         let numeric_ok = ty.is_number() || matches!(cardinality, Cardinality::Repeated | Cardinality::Map);
         if (v.min.is_some() || v.max.is_some()) && !numeric_ok {
             let s = self.loc.narrow(span, "min");
             self.err(s, format!("min/max need a number, list or map; `{}` is {}", field.name(), ty.describe()), "bounds on a non-number");
         }
-        if !v.pattern.is_empty() {
-            if let Err(e) = regex::Regex::new(&v.pattern) {
+        if !v.pattern.is_empty()
+            && let Err(e) = regex::Regex::new(&v.pattern) {
                 let s = self.loc.narrow(span, "pattern");
                 self.err(s, format!("pattern of `{}` is not a valid regular expression: {e}", field.name()), "bad pattern");
             }
-        }
         if !v.at_least_field.is_empty() {
             match message.get_field_by_name(&v.at_least_field) {
                 Some(other) if is_numeric_kind(&other.kind()) && ty.is_number() => {}
@@ -762,6 +761,8 @@ impl FileCx<'_> {
                 key_prefix: c.key_prefix.clone(),
                 chunk_size: c.chunk_size,
                 transform: parse_transform(&c.transform),
+                container_file: c.container_file.clone(),
+                max_entries: (c.max_entries > 0).then_some(c.max_entries),
             });
         }
         let status = self.status(r.status.unwrap_or_default(), span, &r.target);
@@ -976,6 +977,24 @@ fn check_unique_across_plugins(plugins: &[Plugin], pool: &DescriptorPool, source
             }
         }
     }
+}
+
+/// The plugin's file and everything it imports, dependencies first, stripped of comments.
+fn descriptor_set(file: &FileDescriptor) -> Vec<u8> {
+    fn visit(file: &FileDescriptor, seen: &mut BTreeSet<String>, out: &mut Vec<prost_types::FileDescriptorProto>) {
+        if !seen.insert(file.name().to_string()) {
+            return;
+        }
+        for dep in file.dependencies() {
+            visit(&dep, seen, out);
+        }
+        let mut proto = file.file_descriptor_proto().clone();
+        proto.source_code_info = None;
+        out.push(proto);
+    }
+    let mut files = Vec::new();
+    visit(file, &mut BTreeSet::new(), &mut files);
+    prost_types::FileDescriptorSet { file: files }.encode_to_vec()
 }
 
 fn nested_messages(m: MessageDescriptor) -> Vec<MessageDescriptor> {

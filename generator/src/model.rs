@@ -33,6 +33,13 @@ pub struct Plugin {
     pub enums: Vec<Enum>,
     /// Sorted by task type name.
     pub task_types: Vec<TaskType>,
+    /// Encoded `FileDescriptorProto` of the plugin's file, with comments, for prost-build.
+    #[serde(skip)]
+    pub file_descriptor: Vec<u8>,
+    /// Encoded `FileDescriptorSet` of the plugin's file and its imports, without comments or
+    /// custom options: what the backend needs to decode payloads at run time.
+    #[serde(skip)]
+    pub descriptor_set: Vec<u8>,
 }
 
 impl Plugin {
@@ -346,6 +353,11 @@ pub struct ContextValue {
     pub key_prefix: String,
     pub chunk_size: u32,
     pub transform: Transform,
+    /// For CONTAINER_COMMAND: the JSON file the container reads the entries from; empty for
+    /// environment variables.
+    pub container_file: String,
+    /// Most entries the collection at `path` may hold after the context entries are added.
+    pub max_entries: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]

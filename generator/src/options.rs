@@ -109,6 +109,8 @@ pub struct ContextOpt {
     pub key_prefix: String,
     pub chunk_size: u32,
     pub transform: String,
+    pub container_file: String,
+    pub max_entries: u32,
 }
 
 #[derive(Debug, Default, Deserialize)]

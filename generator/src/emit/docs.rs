@@ -204,10 +204,17 @@ fn resource_view(plugin: &Plugin, r: &Resource) -> ResourceView {
             .map(|c| ContextRow {
                 source: format!("{:?}", c.source),
                 path: cell(&c.path.to_string()),
-                shape: match (c.key_prefix.is_empty(), c.chunk_size) {
-                    (true, _) => "value".into(),
-                    (false, 0) => format!("entry `{}`", c.key_prefix),
-                    (false, n) => format!("entries `{}0`, `{}1`, ... of at most {n} characters", c.key_prefix, c.key_prefix),
+                shape: {
+                    let shape = match (c.key_prefix.is_empty(), c.chunk_size) {
+                        (true, _) => "value".to_string(),
+                        (false, 0) => format!("entry `{}`", c.key_prefix),
+                        (false, n) => format!("entries `{}0`, `{}1`, ... of at most {n} characters", c.key_prefix, c.key_prefix),
+                    };
+                    match (c.source, c.container_file.is_empty()) {
+                        (ContextSource::ContainerCommand, true) => format!("{shape}; the container reads it from its environment"),
+                        (ContextSource::ContainerCommand, false) => format!("{shape}; the container reads it from `{}`", c.container_file),
+                        _ => shape,
+                    }
                 },
             })
             .collect(),

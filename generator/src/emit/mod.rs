@@ -1,6 +1,9 @@
 //! Emit: pure functions from the model to files. No descriptors, no user-input error paths.
 
 mod docs;
+pub mod kustomize;
+pub mod python;
+pub mod rust;
 
 use crate::model::{Model, Plugin};
 use crate::write::GeneratedFile;
@@ -10,6 +13,9 @@ pub fn all(model: &Model) -> Vec<GeneratedFile> {
     let mut files = Vec::new();
     for plugin in &model.plugins {
         files.extend(docs::emit(plugin));
+        files.extend(rust::emit(plugin));
+        files.extend(python::emit(plugin));
+        files.extend(kustomize::emit(plugin));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files

@@ -1,4 +1,5 @@
-//! Shared helpers of the generator's integration tests.
+//! Shared helpers of the generator's integration tests (each test binary uses a subset).
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

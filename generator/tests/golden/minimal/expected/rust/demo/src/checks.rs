@@ -1,0 +1,28 @@
+// @generated from demo/job.proto by `cargo run -p generator`. Do not edit: change the .proto and regenerate.
+//! Enum API strings, defaults and validation of every payload message, as the
+//! annotations declare them. Validation errors name the field path.
+
+#![allow(clippy::collapsible_if)]
+use machinery::plugin::{BuildContext, InvalidInput};
+use machinery::validate;
+
+impl crate::model::Job {
+    /// Fills unset fields of this `Job` with their declared defaults and context values.
+    pub fn apply_defaults(&mut self, cx: &BuildContext) {
+        let _ = cx;
+        if self.replicas == 0 {
+            self.replicas = 1;
+        }
+    }
+    /// Checks this `Job` against its declared validation for `target`; `path` prefixes field names in errors.
+    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+        let _ = (path, target);
+        {
+            let field = validate::join(path, "replicas");
+            if self.replicas != 0 {
+                validate::range(&field, self.replicas as f64, Some(1.0), Some(10.0))?;
+            }
+        }
+        Ok(())
+    }
+}

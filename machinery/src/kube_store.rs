@@ -1,0 +1,348 @@
+//! [`KubeStore`]: the Kubernetes [`ObjectStore`], with kube-rs.
+//!
+//! One watch-backed cache (kube-runtime reflector) per resource and watched namespace, selecting
+//! only objects labelled `app.kubernetes.io/managed-by=<managed_by>`. `get` answers from the
+//! cache, so Flyte's polling costs no API request once the watch has delivered an object; only an
+//! object the cache has not seen yet (just created, or not managed by this backend) costs one GET.
+//!
+//! Failures are sorted for the agent: what is worth retrying (no connection, 5xx, 429) is
+//! [`StoreError::Unavailable`], what is not (422 with field causes, 403, 400, ...) is
+//! [`StoreError::Rejected`].
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, PostParams};
+use kube::core::GroupVersionKind;
+use kube::runtime::reflector::{self, ObjectRef, Store};
+use kube::runtime::utils::Backoff;
+use kube::runtime::{WatchStreamExt, watcher};
+use serde_json::Value;
+
+use crate::plugin::ResourceDef;
+use crate::store::{Created, ObjectStore, StoreError};
+
+/// The label every object this backend creates carries, and the one its watches select on.
+const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+
+/// What the store has asked of the API server (besides its watches), and what the cache saved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreCounters {
+    /// `get`s answered from the cache.
+    pub cache_hits: u64,
+    /// `get`s that had to ask the API (object not cached yet).
+    pub api_gets: u64,
+    pub creates: u64,
+    pub deletes: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    cache_hits: AtomicU64,
+    api_gets: AtomicU64,
+    creates: AtomicU64,
+    deletes: AtomicU64,
+}
+
+/// The caches of one resource: one per watched namespace, or one for all namespaces.
+struct ResourceCache {
+    api_version: &'static str,
+    plural: &'static str,
+    api_resource: ApiResource,
+    /// `None` scope: all namespaces.
+    stores: Vec<(Option<String>, Store<DynamicObject>)>,
+}
+
+/// Task objects in Kubernetes, read through watch-backed caches.
+pub struct KubeStore {
+    client: kube::Client,
+    managed_by: String,
+    caches: Vec<ResourceCache>,
+    counters: Arc<Counters>,
+    /// The watcher tasks, aborted on drop so their watch connections close with the store.
+    watchers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for KubeStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let resources: Vec<String> = self.caches.iter().map(|c| format!("{}/{}", c.api_version, c.plural)).collect();
+        f.debug_struct("KubeStore").field("managed_by", &self.managed_by).field("resources", &resources).finish_non_exhaustive()
+    }
+}
+
+impl KubeStore {
+    /// Starts one watcher per resource (per namespace in `namespaces`, or one over all namespaces
+    /// when `None` or empty) on the current tokio runtime. Must be called inside a runtime.
+    pub fn new(client: kube::Client, managed_by: &str, resources: Vec<&'static ResourceDef>, namespaces: Option<Vec<String>>) -> KubeStore {
+        let scopes: Vec<Option<String>> = match namespaces.filter(|n| !n.is_empty()) {
+            Some(list) => list.into_iter().map(Some).collect(),
+            None => vec![None],
+        };
+        let selector = format!("{MANAGED_BY_LABEL}={managed_by}");
+        let mut caches: Vec<ResourceCache> = Vec::new();
+        let mut watchers = Vec::new();
+        for resource in resources {
+            if caches.iter().any(|c| c.api_version == resource.api_version && c.plural == resource.plural) {
+                continue;
+            }
+            let api_resource = api_resource(resource);
+            let mut stores = Vec::new();
+            for scope in &scopes {
+                let api: Api<DynamicObject> = match scope {
+                    Some(ns) if resource.namespaced => Api::namespaced_with(client.clone(), ns, &api_resource),
+                    _ => Api::all_with(client.clone(), &api_resource),
+                };
+                let writer = reflector::store::Writer::new(api_resource.clone());
+                stores.push((scope.clone(), writer.as_reader()));
+                let events = reflector::reflector(writer, watcher(api, watcher::Config::default().labels(&selector)).backoff(WatchBackoff::default()));
+                let what = format!("{}/{} in {}", resource.api_version, resource.plural, scope.as_deref().unwrap_or("all namespaces"));
+                watchers.push(tokio::spawn(async move {
+                    // The watcher recovers by itself (re-list or re-watch after the backoff); the
+                    // loop only reports why the cache may be stale meanwhile.
+                    events
+                        .for_each(|event| {
+                            if let Err(e) = event {
+                                tracing::warn!(resource = %what, error = %e, "watch failed; the cache may be stale until it recovers");
+                            }
+                            std::future::ready(())
+                        })
+                        .await;
+                }));
+                if !resource.namespaced {
+                    break;
+                }
+            }
+            caches.push(ResourceCache { api_version: resource.api_version, plural: resource.plural, api_resource, stores });
+        }
+        KubeStore { client, managed_by: managed_by.to_string(), caches, counters: Arc::default(), watchers }
+    }
+
+    /// A client from `KUBECONFIG` / `~/.kube/config`, else the in-cluster service account.
+    pub async fn client_from_env() -> Result<kube::Client, kube::Error> {
+        let config = kube::Config::infer().await.map_err(kube::Error::InferConfig)?;
+        Self::client_from_config(config)
+    }
+
+    /// A client for a plain-HTTP API URL such as a local test server (`http://127.0.0.1:PORT`).
+    pub fn client_for_url(url: &str) -> Result<kube::Client, kube::Error> {
+        let uri = url.parse::<http::Uri>().map_err(|e| kube::Error::HttpError(e.into()))?;
+        Self::client_from_config(kube::Config::new(uri))
+    }
+
+    /// kube-rs retries 429/503/504 up to 15 times with a backoff that grows to minutes. The agent
+    /// must answer Flyte promptly instead (Flyte polls again), so that retry is turned off and such
+    /// answers surface as [`StoreError::Unavailable`].
+    pub fn client_from_config(mut config: kube::Config) -> Result<kube::Client, kube::Error> {
+        config.default_retry = false;
+        kube::Client::try_from(config)
+    }
+
+    /// The managed-by label value the watches select on.
+    pub fn managed_by(&self) -> &str {
+        &self.managed_by
+    }
+
+    /// Requests this store made to the API server itself (GET fallbacks, creates, deletes), not
+    /// counting its watches.
+    pub fn api_requests(&self) -> u64 {
+        let c = self.counters();
+        c.api_gets + c.creates + c.deletes
+    }
+
+    pub fn counters(&self) -> StoreCounters {
+        let c = &self.counters;
+        StoreCounters {
+            cache_hits: c.cache_hits.load(Ordering::Relaxed),
+            api_gets: c.api_gets.load(Ordering::Relaxed),
+            creates: c.creates.load(Ordering::Relaxed),
+            deletes: c.deletes.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Waits until every cache has completed its first list (or `timeout` passes); `false` on
+    /// timeout. Serving does not need this (`get` falls back to the API), but tests and startup
+    /// probes can use it.
+    pub async fn wait_until_synced(&self, timeout: Duration) -> bool {
+        let all = async {
+            for cache in &self.caches {
+                for (_, store) in &cache.stores {
+                    if store.wait_until_ready().await.is_err() {
+                        return false;
+                    }
+                }
+            }
+            true
+        };
+        tokio::time::timeout(timeout, all).await.unwrap_or(false)
+    }
+
+    fn cache(&self, resource: &ResourceDef) -> Option<&ResourceCache> {
+        self.caches.iter().find(|c| c.api_version == resource.api_version && c.plural == resource.plural)
+    }
+
+    fn api(&self, resource: &ResourceDef, namespace: &str) -> Api<DynamicObject> {
+        let ar = self.cache(resource).map_or_else(|| api_resource(resource), |c| c.api_resource.clone());
+        if resource.namespaced { Api::namespaced_with(self.client.clone(), namespace, &ar) } else { Api::all_with(self.client.clone(), &ar) }
+    }
+
+    fn cached(&self, resource: &ResourceDef, namespace: &str, name: &str) -> Option<Value> {
+        let cache = self.cache(resource)?;
+        let key = ObjectRef::new_with(name, cache.api_resource.clone()).within(namespace);
+        cache
+            .stores
+            .iter()
+            .filter(|(scope, _)| !resource.namespaced || scope.as_deref().is_none_or(|s| s == namespace))
+            .find_map(|(_, store)| store.get(&key))
+            .and_then(|object| serde_json::to_value(&*object).ok())
+    }
+}
+
+impl Drop for KubeStore {
+    fn drop(&mut self) {
+        for task in &self.watchers {
+            task.abort();
+        }
+    }
+}
+
+fn api_resource(resource: &ResourceDef) -> ApiResource {
+    ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk(resource.group(), resource.version(), resource.kind), resource.plural)
+}
+
+#[tonic::async_trait]
+impl ObjectStore for KubeStore {
+    async fn create(&self, resource: &'static ResourceDef, namespace: &str, mut object: Value) -> Result<Created, StoreError> {
+        // An object without the label would never reach the cache and every poll would cost a GET.
+        let labels = &mut object["metadata"]["labels"];
+        if labels.get(MANAGED_BY_LABEL).is_none() {
+            if !labels.is_object() {
+                *labels = Value::Object(Default::default());
+            }
+            labels[MANAGED_BY_LABEL] = Value::String(self.managed_by.clone());
+        }
+        let dynamic: DynamicObject = serde_json::from_value(object).map_err(|e| StoreError::Rejected(format!("not a Kubernetes object: {e}")))?;
+        self.counters.creates.fetch_add(1, Ordering::Relaxed);
+        match self.api(resource, namespace).create(&PostParams::default(), &dynamic).await {
+            Ok(_) => Ok(Created::New),
+            Err(kube::Error::Api(status)) if status.is_already_exists() || status.reason == "AlreadyExists" => Ok(Created::AlreadyExists),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    async fn get(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Value>, StoreError> {
+        if let Some(object) = self.cached(resource, namespace, name) {
+            self.counters.cache_hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(Some(object));
+        }
+        self.counters.api_gets.fetch_add(1, Ordering::Relaxed);
+        match self.api(resource, namespace).get_opt(name).await {
+            Ok(found) => found.map(|o| serde_json::to_value(o).map_err(|e| StoreError::Unavailable(format!("cannot encode the object: {e}")))).transpose(),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<Value>, StoreError> {
+        let Some(cache) = self.cache(resource) else { return Ok(Vec::new()) };
+        cache
+            .stores
+            .iter()
+            .flat_map(|(_, store)| store.state())
+            .map(|o| serde_json::to_value(&*o).map_err(|e| StoreError::Unavailable(format!("cannot encode a cached object: {e}"))))
+            .collect()
+    }
+
+    async fn delete(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<(), StoreError> {
+        self.counters.deletes.fetch_add(1, Ordering::Relaxed);
+        match self.api(resource, namespace).delete(name, &DeleteParams::default()).await {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(status)) if status.is_not_found() || status.code == 404 => Ok(()),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+}
+
+/// Sorts a client error into retry-worthy or not.
+fn store_error(error: kube::Error) -> StoreError {
+    match error {
+        kube::Error::Api(status) if status.code == 429 || status.code >= 500 => StoreError::Unavailable(format!("{} {}: {}", status.code, status.reason, status.message)),
+        kube::Error::Api(status) => {
+            let mut text = format!("{} {}: {}", status.code, status.reason, status.message);
+            // The API server usually lists the causes in the message already; add any it left out
+            // so the caller always sees every field.
+            let missing: Vec<String> = status
+                .details
+                .iter()
+                .flat_map(|d| &d.causes)
+                .filter(|c| !c.field.is_empty() && !status.message.contains(&c.field))
+                .map(|c| format!("{}: {}", c.field, c.message))
+                .collect();
+            if !missing.is_empty() {
+                text.push_str(&format!(" ({})", missing.join("; ")));
+            }
+            StoreError::Rejected(text)
+        }
+        // A request this process could not even build will not improve by retrying.
+        e @ kube::Error::BuildRequest(_) => StoreError::Rejected(e.to_string()),
+        // No connection, TLS or auth refresh failures, broken responses: transient from the
+        // agent's point of view.
+        e => StoreError::Unavailable(e.to_string()),
+    }
+}
+
+/// Watch restart delays: from 200 ms doubling to 10 s, reset by any successful event. Shorter than
+/// client-go's 800 ms - 30 s because a stale cache only costs GET fallbacks here, and a quick
+/// recovery keeps polls off the API.
+struct WatchBackoff {
+    next: Duration,
+}
+
+const WATCH_BACKOFF_MIN: Duration = Duration::from_millis(200);
+const WATCH_BACKOFF_MAX: Duration = Duration::from_secs(10);
+
+impl Default for WatchBackoff {
+    fn default() -> Self {
+        Self { next: WATCH_BACKOFF_MIN }
+    }
+}
+
+impl Iterator for WatchBackoff {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        let current = self.next;
+        self.next = (self.next * 2).min(WATCH_BACKOFF_MAX);
+        Some(current)
+    }
+}
+
+impl Backoff for WatchBackoff {
+    fn reset(&mut self) {
+        self.next = WATCH_BACKOFF_MIN;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_a_cap_and_resets() {
+        let mut b = WatchBackoff::default();
+        let first: Vec<u128> = b.by_ref().take(8).map(|d| d.as_millis()).collect();
+        assert_eq!(first, [200, 400, 800, 1600, 3200, 6400, 10_000, 10_000]);
+        b.reset();
+        assert_eq!(b.next(), Some(WATCH_BACKOFF_MIN));
+    }
+
+    #[test]
+    fn errors_are_sorted_by_retry_worthiness() {
+        let status = |code: u16, reason: &str| kube::Error::Api(kube::core::Status::failure("m", reason).with_code(code).boxed());
+        assert!(matches!(store_error(status(503, "ServiceUnavailable")), StoreError::Unavailable(_)));
+        assert!(matches!(store_error(status(429, "TooManyRequests")), StoreError::Unavailable(_)));
+        assert!(matches!(store_error(status(500, "InternalError")), StoreError::Unavailable(_)));
+        assert!(matches!(store_error(status(403, "Forbidden")), StoreError::Rejected(_)));
+        assert!(matches!(store_error(status(422, "Invalid")), StoreError::Rejected(_)));
+    }
+}

@@ -1,0 +1,252 @@
+//! The contract between the runtime and a generated plugin.
+//!
+//! A generated plugin crate fills one static [`PluginDef`]: its task types, for each the custom
+//! resource it creates in every target, a `build` function that turns a task request into that
+//! object, and an `interpret` function that turns a watched object into a Flyte phase. Both are
+//! generated, typed code; the runtime only routes requests to them and talks to Kubernetes.
+
+use std::collections::BTreeMap;
+
+/// Everything a generated plugin declares.
+#[derive(Debug)]
+pub struct PluginDef {
+    /// Kebab-case plugin name (`sagemaker`); prefixes labels and the agent name.
+    pub name: &'static str,
+    /// Human title, advertised as the agent name.
+    pub title: &'static str,
+    pub targets: &'static [TargetDef],
+    pub task_types: &'static [TaskTypeDef],
+}
+
+impl PluginDef {
+    pub fn task_type(&self, name: &str) -> Option<&'static TaskTypeDef> {
+        self.task_types.iter().find(|t| t.name == name)
+    }
+
+    pub fn target(&self, id: &str) -> Option<&'static TargetDef> {
+        self.targets.iter().find(|t| t.id == id)
+    }
+}
+
+/// One controller family.
+#[derive(Debug)]
+pub struct TargetDef {
+    pub id: &'static str,
+    pub api_version: &'static str,
+}
+
+/// One task type and how it runs in every target.
+#[derive(Debug)]
+pub struct TaskTypeDef {
+    pub name: &'static str,
+    pub version: i32,
+    /// Full protobuf name of the payload message (`TaskTemplate.custom`).
+    pub message: &'static str,
+    /// One per target of the plugin.
+    pub resources: &'static [ResourceDef],
+    /// Names of the outputs the task interface declares (empty when the task's own container
+    /// writes its outputs).
+    pub outputs: &'static [&'static str],
+    /// Decodes, defaults, validates and maps a task request onto the target's object (without
+    /// `apiVersion`, `kind` and `metadata.name`/`namespace`, which the runtime sets).
+    pub build: fn(&BuildRequest<'_>) -> Result<serde_json::Value, InvalidInput>,
+    /// Reads a watched object of `target`.
+    pub interpret: fn(target: &str, object: &serde_json::Value) -> Interpretation,
+}
+
+impl TaskTypeDef {
+    pub fn resource(&self, target: &str) -> Option<&'static ResourceDef> {
+        self.resources.iter().find(|r| r.target == target)
+    }
+}
+
+/// The custom resource a task type creates in one target.
+#[derive(Debug)]
+pub struct ResourceDef {
+    pub target: &'static str,
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub plural: &'static str,
+    pub namespaced: bool,
+    /// Longest allowed object / job name.
+    pub name_max_length: usize,
+    /// Every name must match this (checked after the name is derived).
+    pub name_pattern: &'static str,
+}
+
+impl ResourceDef {
+    pub fn group(&self) -> &'static str {
+        self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
+    }
+
+    pub fn version(&self) -> &'static str {
+        self.api_version.rsplit_once('/').map_or(self.api_version, |(_, v)| v)
+    }
+}
+
+/// A task request, as the generated `build` function sees it.
+#[derive(Debug)]
+pub struct BuildRequest<'a> {
+    /// Target id the backend is configured for.
+    pub target: &'a str,
+    /// `TaskTemplate.custom` as JSON (a protobuf `Struct` converted losslessly: numbers are
+    /// doubles, as flytekit sends them).
+    pub custom: &'a serde_json::Value,
+    /// The task's inputs, decoded from the request's `LiteralMap`.
+    pub inputs: &'a crate::inputs::Inputs,
+    pub context: &'a BuildContext,
+}
+
+/// Values the backend knows at creation time (`ContextSource` in the annotation vocabulary).
+#[derive(Debug, Clone, Default)]
+pub struct BuildContext {
+    /// The deterministic object / job name of this attempt.
+    pub job_name: String,
+    /// `TaskTemplate.container.image`, when the template has a container.
+    pub container_image: Option<String>,
+    /// `TaskTemplate.container` command followed by its arguments, when it has a container.
+    pub container_command: Option<Vec<String>>,
+    /// `CreateTaskRequest.output_prefix`.
+    pub output_prefix: String,
+    /// The execution's IAM role, already resolved (template, identity, annotation, default).
+    pub iam_role: Option<String>,
+    /// The configured default region.
+    pub region: Option<String>,
+    /// Configured prebuilt images: algorithm -> region -> version -> image.
+    pub images: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+}
+
+impl BuildContext {
+    /// The prebuilt image of `algorithm` at `version` (newest when empty) in `region`.
+    ///
+    /// Versions are compared as text segments of numbers, so `0.90` stays `0.90` and `1.10` is
+    /// newer than `1.9`. A missing entry is an error naming all three keys.
+    pub fn prebuilt_image(&self, field: &str, algorithm: &str, version: &str, region: &str) -> Result<String, InvalidInput> {
+        let not_found = |what: String| InvalidInput::new(field, what);
+        let by_region = self
+            .images
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(algorithm))
+            .map(|(_, r)| r)
+            .ok_or_else(|| not_found(format!("no prebuilt image is configured for algorithm `{algorithm}` (region `{region}`, version `{version}`)")))?;
+        let versions = by_region
+            .get(region)
+            .ok_or_else(|| not_found(format!("no prebuilt image of `{algorithm}` is configured in region `{region}` (version `{version}`)")))?;
+        let image = if version.is_empty() {
+            versions.iter().max_by(|a, b| compare_versions(a.0, b.0)).map(|(_, image)| image)
+        } else {
+            versions.get(version)
+        };
+        image.cloned().ok_or_else(|| {
+            not_found(format!(
+                "no prebuilt image of `{algorithm}` version `{version}` in region `{region}`; configured versions: {}",
+                versions.keys().cloned().collect::<Vec<_>>().join(", ")
+            ))
+        })
+    }
+}
+
+fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |v: &str| v.split(['.', '-']).map(|p| p.parse::<u64>().map_err(|_| p.to_string())).collect::<Vec<_>>();
+    parts(a).cmp(&parts(b))
+}
+
+/// A task request that cannot run: becomes gRPC INVALID_ARGUMENT naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InvalidInput {
+    /// Field path in proto names, e.g. `channels[1].s3_uri` or `inputs.train`.
+    pub field: String,
+    pub message: String,
+}
+
+impl InvalidInput {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// Flyte task phases an object can be in (`flyteidl.core.TaskExecution.Phase`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    Queued,
+    Initializing,
+    WaitingForResources,
+    Running,
+    Succeeded,
+    RetryableFailure,
+    PermanentFailure,
+    Aborted,
+}
+
+impl Phase {
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Succeeded | Self::RetryableFailure | Self::PermanentFailure | Self::Aborted)
+    }
+
+    /// Stable lower-case name for metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Initializing => "initializing",
+            Self::WaitingForResources => "waiting_for_resources",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::RetryableFailure => "retryable_failure",
+            Self::PermanentFailure => "permanent_failure",
+            Self::Aborted => "aborted",
+        }
+    }
+}
+
+/// A log link shown in the Flyte UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLink {
+    pub name: String,
+    pub uri: String,
+}
+
+/// A task output read from a succeeded object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutputValue {
+    Blob { uri: String, format: String, multipart: bool },
+    String(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+}
+
+/// What a watched object says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interpretation {
+    pub phase: Phase,
+    pub message: String,
+    /// Rendered from the object; links whose placeholders are not there yet are left out.
+    pub log_links: Vec<LogLink>,
+    /// Filled only when `phase` is `Succeeded`. An output whose status field is missing is an
+    /// `Err` naming the output and the field, never a crash.
+    pub outputs: Vec<(String, Result<OutputValue, String>)>,
+}
+
+/// How a task output is typed, as the task interface declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    Blob { format: &'static str, multipart: bool },
+    String,
+    Integer,
+    Float,
+    Boolean,
+}
+
+/// Reads one output from a succeeded object: renders its template and types the text. A missing
+/// status field or a value of the wrong type is an `Err` that names the problem.
+pub fn read_output(object: &serde_json::Value, parts: &[crate::cr::Part], kind: OutputKind) -> Result<OutputValue, String> {
+    let text = crate::cr::render(object, None, parts).ok_or_else(|| "the object does not hold this output's status fields yet".to_string())?;
+    match kind {
+        OutputKind::Blob { format, multipart } => Ok(OutputValue::Blob { uri: text, format: format.to_string(), multipart }),
+        OutputKind::String => Ok(OutputValue::String(text)),
+        OutputKind::Integer => text.parse().map(OutputValue::Integer).map_err(|e| format!("`{text}` is not an integer: {e}")),
+        OutputKind::Float => text.parse().map(OutputValue::Float).map_err(|e| format!("`{text}` is not a number: {e}")),
+        OutputKind::Boolean => text.parse().map(OutputValue::Boolean).map_err(|e| format!("`{text}` is not a boolean: {e}")),
+    }
+}

@@ -1,0 +1,131 @@
+//! The agent gRPC server: `AsyncAgentService` (delegating to a [`Backend`]),
+//! `AgentMetadataService` (discovery) and `grpc.health.v1.Health`, on one port, until a shutdown
+//! future resolves.
+
+mod async_agent;
+mod metadata;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tonic::transport::server::TcpIncoming;
+use tonic::transport::{Identity, Server, ServerTlsConfig};
+use tonic_health::ServingStatus;
+
+pub use metadata::{TaskTypeError, agent_entry_name};
+
+use crate::backend::Backend;
+use crate::config::{ServerConfig, TlsConfig};
+use crate::proto::flyteidl::service::agent_metadata_service_server::{
+    self as metadata_server, AgentMetadataServiceServer,
+};
+use crate::proto::flyteidl::service::async_agent_service_server::{
+    self as async_server, AsyncAgentServiceServer,
+};
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot read TLS file {path}: {source}")]
+    ReadTls {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid task types: {0}")]
+    TaskTypes(#[from] TaskTypeError),
+    #[error("gRPC transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// Full names of the services answered with SERVING, besides the overall server (`""`), which
+/// is what a kubelet gRPC probe without a service name asks for. The same set flytekit's
+/// connector registers, minus the sync service this server does not offer.
+pub const HEALTH_SERVICE_NAMES: [&str; 3] = [
+    async_server::SERVICE_NAME,
+    metadata_server::SERVICE_NAME,
+    tonic_health::pb::health_server::SERVICE_NAME,
+];
+
+/// Binds `config.listen` and serves until `shutdown` resolves (see
+/// [`crate::shutdown_signal`]); in-flight calls then finish before this returns.
+pub async fn serve<B: Backend>(
+    backend: Arc<B>,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    serve_on(listener, backend, config, shutdown).await
+}
+
+/// Like [`serve`], on a listener the caller bound already (`config.listen` is ignored). Lets
+/// tests bind port 0 and learn the port before the server runs.
+pub async fn serve_on<B: Backend>(
+    listener: TcpListener,
+    backend: Arc<B>,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    // Validated before anything is served, so a bad plugin fails at start-up, not at discovery.
+    let agents = metadata::advertised_agents(backend.agent_name(), backend.task_types())?;
+    let agent_names: Vec<String> = agents.iter().map(|a| a.name.clone()).collect();
+
+    let mut builder = Server::builder();
+    if let Some(tls) = &config.tls {
+        builder = builder.tls_config(load_tls(tls)?)?;
+    }
+
+    let (reporter, health) = tonic_health::server::health_reporter();
+    for name in HEALTH_SERVICE_NAMES {
+        reporter
+            .set_service_status(name, ServingStatus::Serving)
+            .await;
+    }
+
+    let limit = config.max_message_bytes;
+    let async_agent = AsyncAgentServiceServer::new(async_agent::AsyncAgent::new(backend))
+        .max_decoding_message_size(limit)
+        .max_encoding_message_size(limit);
+    let metadata = AgentMetadataServiceServer::new(metadata::MetadataService::new(agents))
+        .max_decoding_message_size(limit)
+        .max_encoding_message_size(limit);
+
+    let local_addr = listener.local_addr().ok();
+    tracing::info!(
+        addr = ?local_addr,
+        tls = config.tls.is_some(),
+        agents = ?agent_names,
+        "agent server listening"
+    );
+    builder
+        .add_service(health)
+        .add_service(async_agent)
+        .add_service(metadata)
+        .serve_with_incoming_shutdown(TcpIncoming::from(listener), shutdown)
+        .await?;
+    tracing::info!("agent server stopped");
+    Ok(())
+}
+
+fn load_tls(tls: &TlsConfig) -> Result<ServerTlsConfig, ServeError> {
+    let read = |path: &PathBuf| {
+        std::fs::read(path).map_err(|source| ServeError::ReadTls {
+            path: path.clone(),
+            source,
+        })
+    };
+    let identity = Identity::from_pem(read(&tls.cert_path)?, read(&tls.key_path)?);
+    Ok(ServerTlsConfig::new().identity(identity))
+}

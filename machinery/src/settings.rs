@@ -1,0 +1,192 @@
+//! The backend configuration: a YAML file plus environment overrides.
+//!
+//! Precedence, lowest first: built-in defaults, the file given with `--config`, then `AGENT_*`
+//! environment variables (so a Deployment can change one value without a new ConfigMap).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::agent::AgentSettings;
+use crate::config::{ServerConfig, TlsConfig};
+use crate::logging::LogFormat;
+
+/// The configuration file, as written in YAML (camelCase keys).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct FileConfig {
+    /// Target id: which controller family's objects to create (`ack`, `operator`, ...).
+    pub target: Option<String>,
+    /// Region for tasks that set none.
+    pub region: Option<String>,
+    /// IAM role for tasks whose execution names none.
+    pub default_role_arn: Option<String>,
+    /// Execution annotation that may hold the role, e.g. `iam.amazonaws.com/role`.
+    pub role_annotation_key: Option<String>,
+    /// Prebuilt algorithm images: algorithm -> region -> version -> image. Versions are text:
+    /// quote them in YAML (`"0.90"`), or a bare 0.90 would be the number 0.9.
+    pub images: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+    /// Namespaces to watch; empty watches all (the RBAC must match).
+    pub namespaces: Vec<String>,
+    /// Seconds after which finished objects are deleted.
+    pub gc_ttl_seconds: Option<u64>,
+    /// gRPC server settings.
+    pub server: Option<ServerFile>,
+    /// Address of the Prometheus `/metrics` endpoint.
+    pub metrics_listen: Option<SocketAddr>,
+    /// `text` or `json`.
+    pub log_format: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServerFile {
+    pub listen: Option<SocketAddr>,
+    pub max_message_bytes: Option<usize>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+}
+
+/// Everything the backend process needs, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub agent: AgentSettings,
+    pub namespaces: Option<Vec<String>>,
+    pub server: ServerConfig,
+    pub metrics_listen: SocketAddr,
+    pub log_format: LogFormat,
+}
+
+pub const DEFAULT_METRICS_LISTEN: &str = "0.0.0.0:9090";
+pub const DEFAULT_GC_TTL: Duration = Duration::from_secs(3600);
+
+/// The environment variables read, with what each overrides (also printed by `--help`).
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("AGENT_TARGET", "target"),
+    ("AGENT_REGION", "region"),
+    ("AGENT_DEFAULT_ROLE_ARN", "defaultRoleArn"),
+    ("AGENT_ROLE_ANNOTATION_KEY", "roleAnnotationKey"),
+    ("AGENT_NAMESPACES", "namespaces (comma-separated)"),
+    ("AGENT_GC_TTL_SECONDS", "gcTtlSeconds"),
+    ("AGENT_LISTEN", "server.listen"),
+    ("AGENT_MAX_MESSAGE_BYTES", "server.maxMessageBytes"),
+    ("AGENT_TLS_CERT", "server.tlsCert"),
+    ("AGENT_TLS_KEY", "server.tlsKey"),
+    ("AGENT_METRICS_LISTEN", "metricsListen"),
+    ("AGENT_LOG_FORMAT", "logFormat (text or json)"),
+];
+
+impl Settings {
+    /// Reads `file` (if any) and applies `env` overrides; every problem names the key.
+    pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>, default_target: &str) -> Result<Self, String> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                serde_yaml::from_str::<FileConfig>(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let server = config.server.get_or_insert_with(Default::default);
+        let parse = |key: &str, value: String| -> Result<_, String> { Ok((key.to_string(), value)) };
+        for (var, _) in ENVIRONMENT {
+            let Some(value) = env(var) else { continue };
+            let (key, value) = parse(var, value)?;
+            let bad = |e: &dyn std::fmt::Display| format!("{key}={value}: {e}");
+            match *var {
+                "AGENT_TARGET" => config.target = Some(value),
+                "AGENT_REGION" => config.region = Some(value),
+                "AGENT_DEFAULT_ROLE_ARN" => config.default_role_arn = Some(value),
+                "AGENT_ROLE_ANNOTATION_KEY" => config.role_annotation_key = Some(value),
+                "AGENT_NAMESPACES" => config.namespaces = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+                "AGENT_GC_TTL_SECONDS" => config.gc_ttl_seconds = Some(value.parse().map_err(|e| bad(&e))?),
+                "AGENT_LISTEN" => server.listen = Some(value.parse().map_err(|e| bad(&e))?),
+                "AGENT_MAX_MESSAGE_BYTES" => server.max_message_bytes = Some(value.parse().map_err(|e| bad(&e))?),
+                "AGENT_TLS_CERT" => server.tls_cert = Some(value.into()),
+                "AGENT_TLS_KEY" => server.tls_key = Some(value.into()),
+                "AGENT_METRICS_LISTEN" => config.metrics_listen = Some(value.parse().map_err(|e| bad(&e))?),
+                "AGENT_LOG_FORMAT" => config.log_format = Some(value),
+                _ => unreachable!("every variable of ENVIRONMENT is handled"),
+            }
+        }
+        let server = config.server.clone().unwrap_or_default();
+        let tls = match (server.tls_cert, server.tls_key) {
+            (Some(cert_path), Some(key_path)) => Some(TlsConfig { cert_path, key_path }),
+            (None, None) => None,
+            _ => return Err("server.tlsCert and server.tlsKey go together".into()),
+        };
+        let defaults = ServerConfig::default();
+        let log_format = match config.log_format.as_deref().unwrap_or("text") {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => return Err(format!("logFormat: `{other}` is neither text nor json")),
+        };
+        Ok(Self {
+            agent: AgentSettings {
+                target: config.target.unwrap_or_else(|| default_target.to_string()),
+                region: config.region.filter(|r| !r.is_empty()),
+                default_role: config.default_role_arn.filter(|r| !r.is_empty()),
+                role_annotation_key: config.role_annotation_key.filter(|r| !r.is_empty()),
+                images: config.images,
+                gc_ttl: config.gc_ttl_seconds.map(Duration::from_secs).unwrap_or(DEFAULT_GC_TTL),
+            },
+            namespaces: (!config.namespaces.is_empty()).then_some(config.namespaces),
+            server: ServerConfig {
+                listen: server.listen.unwrap_or(defaults.listen),
+                max_message_bytes: server.max_message_bytes.unwrap_or(defaults.max_message_bytes),
+                tls,
+            },
+            metrics_listen: config.metrics_listen.unwrap_or_else(|| DEFAULT_METRICS_LISTEN.parse().expect("valid literal")),
+            log_format,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn file_values_and_env_overrides_combine() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(
+            &path,
+            "target: operator\nregion: us-east-1\ndefaultRoleArn: arn:aws:iam::123456789012:role/x\nimages:\n  xgboost:\n    us-east-1:\n      \"0.90\": img:0.90\n      1.0: img:1.0\ngcTtlSeconds: 60\nserver:\n  listen: 127.0.0.1:9000\n",
+        )
+        .unwrap();
+        let env = |k: &str| (k == "AGENT_REGION").then(|| "eu-west-1".to_string());
+        let s = Settings::load(Some(&path), &env, "ack").unwrap();
+        assert_eq!(s.agent.target, "operator");
+        assert_eq!(s.agent.region.as_deref(), Some("eu-west-1"), "env beats the file");
+        assert_eq!(s.agent.gc_ttl, Duration::from_secs(60));
+        assert_eq!(s.server.listen.to_string(), "127.0.0.1:9000");
+        let versions = &s.agent.images["xgboost"]["us-east-1"];
+        assert!(versions.contains_key("0.90"), "quoted versions stay text: {versions:?}");
+    }
+
+    #[test]
+    fn defaults_apply_without_a_file() {
+        let s = Settings::load(None, &no_env, "ack").unwrap();
+        assert_eq!(s.agent.target, "ack");
+        assert_eq!(s.server, ServerConfig::default());
+        assert_eq!(s.agent.gc_ttl, DEFAULT_GC_TTL);
+        assert_eq!(s.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn mistakes_name_the_key() {
+        let env = |k: &str| (k == "AGENT_GC_TTL_SECONDS").then(|| "soon".to_string());
+        assert!(Settings::load(None, &env, "ack").unwrap_err().contains("AGENT_GC_TTL_SECONDS=soon"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.yaml");
+        std::fs::write(&path, "tagret: ack\n").unwrap();
+        assert!(Settings::load(Some(&path), &no_env, "ack").unwrap_err().contains("tagret"));
+    }
+}

@@ -1,0 +1,43 @@
+//! Where task objects live: the seam between the agent logic and Kubernetes.
+//!
+//! The agent logic (`agent.rs`) only needs create / get / delete of one object by namespace and
+//! name; [`ObjectStore`] says exactly that. The Kubernetes implementation answers `get` from a
+//! watch-backed cache, so a poll costs no API request once the object has been seen.
+
+use crate::plugin::ResourceDef;
+
+/// The outcome of a create.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    /// The object is new.
+    New,
+    /// An object of that name already exists (a repeated CreateTask of the same attempt).
+    AlreadyExists,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The API server could not be reached or answered 5xx / 429: worth retrying.
+    #[error("Kubernetes API unavailable: {0}")]
+    Unavailable(String),
+    /// The API server refused the object (422 with field causes, 403, 400): not worth retrying.
+    #[error("Kubernetes rejected the object: {0}")]
+    Rejected(String),
+}
+
+/// Create, read and delete task objects.
+#[tonic::async_trait]
+pub trait ObjectStore: Send + Sync + 'static {
+    /// Creates `object` (a complete object with apiVersion, kind and metadata).
+    async fn create(&self, resource: &'static ResourceDef, namespace: &str, object: serde_json::Value) -> Result<Created, StoreError>;
+
+    /// The object, from the cache when it has been seen, else from the API; `None` when absent.
+    async fn get(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<serde_json::Value>, StoreError>;
+
+    /// Every cached object of `resource` managed by this backend (for garbage collection and
+    /// metrics); never an API request per object.
+    async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<serde_json::Value>, StoreError>;
+
+    /// Deletes the object; an absent object is success.
+    async fn delete(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<(), StoreError>;
+}

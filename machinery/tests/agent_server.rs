@@ -1,0 +1,441 @@
+//! The agent server end to end over real gRPC on 127.0.0.1: each test starts `serve_on` on an
+//! ephemeral port with an in-test fake backend and talks to it with the generated tonic clients
+//! (and tonic-health's client), as propeller would.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use machinery::proto::flyteidl::service::agent_metadata_service_client::AgentMetadataServiceClient;
+use machinery::proto::flyteidl::service::async_agent_service_client::AsyncAgentServiceClient;
+use machinery::{Backend, ServeError, ServerConfig, TaskTypeInfo, TlsConfig, admin, core};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::{Channel, Endpoint};
+use tonic::{Code, Status};
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+/// Upper bound for things that should happen at once; only reached when a test fails.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Records what reaches it, so a test can tell whether the server delegated a call.
+struct FakeBackend {
+    task_types: Vec<TaskTypeInfo>,
+    created: Mutex<Vec<admin::CreateTaskRequest>>,
+    polled: Mutex<Vec<admin::GetTaskRequest>>,
+    deleted: Mutex<Vec<admin::DeleteTaskRequest>>,
+}
+
+impl FakeBackend {
+    fn new(task_types: &[(&str, i32)]) -> Self {
+        Self {
+            task_types: task_types
+                .iter()
+                .map(|(name, version)| TaskTypeInfo {
+                    name: name.to_string(),
+                    version: *version,
+                })
+                .collect(),
+            created: Mutex::default(),
+            polled: Mutex::default(),
+            deleted: Mutex::default(),
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl Backend for FakeBackend {
+    fn agent_name(&self) -> &str {
+        "fake"
+    }
+
+    fn task_types(&self) -> &[TaskTypeInfo] {
+        &self.task_types
+    }
+
+    async fn create_task(
+        &self,
+        request: admin::CreateTaskRequest,
+    ) -> Result<admin::CreateTaskResponse, Status> {
+        // A marker prefix lets a test check that backend errors pass through unchanged.
+        if request.output_prefix == "s3://fail" {
+            return Err(Status::failed_precondition("fake refuses"));
+        }
+        self.created.lock().unwrap().push(request);
+        Ok(admin::CreateTaskResponse {
+            resource_meta: b"job-1".to_vec(),
+        })
+    }
+
+    async fn get_task(
+        &self,
+        request: admin::GetTaskRequest,
+    ) -> Result<admin::GetTaskResponse, Status> {
+        self.polled.lock().unwrap().push(request);
+        Ok(admin::GetTaskResponse {
+            resource: Some(admin::Resource {
+                phase: core::task_execution::Phase::Running as i32,
+                message: "running".into(),
+                ..Default::default()
+            }),
+        })
+    }
+
+    async fn delete_task(
+        &self,
+        request: admin::DeleteTaskRequest,
+    ) -> Result<admin::DeleteTaskResponse, Status> {
+        self.deleted.lock().unwrap().push(request);
+        Ok(admin::DeleteTaskResponse {})
+    }
+}
+
+/// A server running on an ephemeral port, stopped by `stop`.
+struct Running {
+    addr: SocketAddr,
+    backend: Arc<FakeBackend>,
+    stop: Option<oneshot::Sender<()>>,
+    handle: JoinHandle<Result<(), ServeError>>,
+}
+
+impl Running {
+    async fn start(backend: FakeBackend, config: ServerConfig) -> Self {
+        // Bound before the server task starts, so clients can connect without waiting.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let backend = Arc::new(backend);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let handle = tokio::spawn(machinery::serve_on(
+            listener,
+            backend.clone(),
+            config,
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        Self {
+            addr,
+            backend,
+            stop: Some(stop),
+            handle,
+        }
+    }
+
+    async fn with_defaults() -> Self {
+        Self::start(
+            FakeBackend::new(&[("fake-job", 0), ("fake-tuning", 3)]),
+            ServerConfig::default(),
+        )
+        .await
+    }
+
+    async fn channel(&self) -> Channel {
+        Endpoint::from_shared(format!("http://{}", self.addr))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap()
+    }
+
+    async fn agent_client(&self) -> AsyncAgentServiceClient<Channel> {
+        AsyncAgentServiceClient::new(self.channel().await)
+    }
+
+    async fn metadata_client(&self) -> AgentMetadataServiceClient<Channel> {
+        AgentMetadataServiceClient::new(self.channel().await)
+    }
+
+    /// Resolves the shutdown future and waits for `serve_on` to return.
+    async fn stop(mut self) -> Result<(), ServeError> {
+        self.stop.take().unwrap().send(()).unwrap();
+        tokio::time::timeout(PATIENCE, self.handle)
+            .await
+            .expect("server did not stop")
+            .unwrap()
+    }
+}
+
+fn create_request(task_type: &str, output_prefix: &str) -> admin::CreateTaskRequest {
+    admin::CreateTaskRequest {
+        template: Some(core::TaskTemplate {
+            r#type: task_type.into(),
+            ..Default::default()
+        }),
+        output_prefix: output_prefix.into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn health_is_serving_for_the_server_and_every_agent_service() {
+    let server = Running::with_defaults().await;
+    let mut health = HealthClient::new(server.channel().await);
+    for service in [
+        "",
+        "flyteidl.service.AsyncAgentService",
+        "flyteidl.service.AgentMetadataService",
+        "grpc.health.v1.Health",
+    ] {
+        let response = health
+            .check(HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .unwrap_or_else(|status| panic!("health check of {service:?}: {status}"));
+        assert_eq!(
+            response.into_inner().status,
+            ServingStatus::Serving as i32,
+            "{service:?}"
+        );
+    }
+    // A service this server does not offer is unknown, not healthy.
+    let unknown = health
+        .check(HealthCheckRequest {
+            service: "flyteidl.service.SyncAgentService".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Code::NotFound);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_agents_advertises_each_task_type_as_category_and_deprecated_type() {
+    let server = Running::with_defaults().await;
+    let agents = server
+        .metadata_client()
+        .await
+        .list_agents(admin::ListAgentsRequest {})
+        .await
+        .unwrap();
+    let agents = agents.into_inner().agents;
+
+    let summary: Vec<_> = agents
+        .iter()
+        .map(|a| {
+            (
+                a.name.as_str(),
+                a.is_sync,
+                a.supported_task_types.clone(),
+                a.supported_task_categories
+                    .iter()
+                    .map(|c| (c.name.clone(), c.version))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "fake: fake-job",
+                false,
+                vec!["fake-job".to_string()],
+                vec![("fake-job".into(), 0)]
+            ),
+            (
+                "fake: fake-tuning",
+                false,
+                vec!["fake-tuning".to_string()],
+                vec![("fake-tuning".into(), 3)]
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn get_agent_finds_an_advertised_entry_and_answers_not_found_otherwise() {
+    let server = Running::with_defaults().await;
+    let mut client = server.metadata_client().await;
+
+    let name = machinery::server::agent_entry_name("fake", "fake-tuning");
+    let found = client
+        .get_agent(admin::GetAgentRequest { name: name.clone() })
+        .await
+        .unwrap();
+    assert_eq!(found.into_inner().agent.unwrap().name, name);
+
+    let missing = client
+        .get_agent(admin::GetAgentRequest {
+            name: "no-such-agent".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Code::NotFound);
+}
+
+#[tokio::test]
+async fn get_task_metrics_and_get_task_logs_answer_unimplemented() {
+    let server = Running::with_defaults().await;
+    let mut client = server.agent_client().await;
+
+    let metrics = client
+        .get_task_metrics(admin::GetTaskMetricsRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(metrics.code(), Code::Unimplemented);
+
+    let logs = client
+        .get_task_logs(admin::GetTaskLogsRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(logs.code(), Code::Unimplemented);
+}
+
+#[tokio::test]
+async fn create_task_is_delegated_to_the_backend_and_its_answer_returned() {
+    let server = Running::with_defaults().await;
+    let response = server
+        .agent_client()
+        .await
+        .create_task(create_request("fake-job", "s3://bucket/prefix"))
+        .await
+        .unwrap();
+    assert_eq!(response.into_inner().resource_meta, b"job-1");
+
+    let created = server.backend.created.lock().unwrap().clone();
+    assert_eq!(
+        created,
+        vec![create_request("fake-job", "s3://bucket/prefix")]
+    );
+}
+
+#[tokio::test]
+async fn get_task_and_delete_task_are_delegated_to_the_backend() {
+    let server = Running::with_defaults().await;
+    let mut client = server.agent_client().await;
+    let category = Some(admin::TaskCategory {
+        name: "fake-job".into(),
+        version: 0,
+    });
+
+    let polled = client
+        .get_task(admin::GetTaskRequest {
+            resource_meta: b"job-1".to_vec(),
+            task_category: category.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let resource = polled.into_inner().resource.unwrap();
+    assert_eq!(resource.phase, core::task_execution::Phase::Running as i32);
+
+    client
+        .delete_task(admin::DeleteTaskRequest {
+            resource_meta: b"job-1".to_vec(),
+            task_category: category,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    assert_eq!(
+        server.backend.polled.lock().unwrap()[0].resource_meta,
+        b"job-1"
+    );
+    assert_eq!(
+        server.backend.deleted.lock().unwrap()[0].resource_meta,
+        b"job-1"
+    );
+}
+
+#[tokio::test]
+async fn backend_errors_reach_the_client_with_their_code() {
+    let server = Running::with_defaults().await;
+    let err = server
+        .agent_client()
+        .await
+        .create_task(create_request("fake-job", "s3://fail"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::FailedPrecondition);
+    assert_eq!(err.message(), "fake refuses");
+}
+
+#[tokio::test]
+async fn a_request_over_the_message_limit_is_rejected_before_reaching_the_backend() {
+    let config = ServerConfig {
+        max_message_bytes: 1024,
+        ..ServerConfig::default()
+    };
+    let server = Running::start(FakeBackend::new(&[("fake-job", 0)]), config).await;
+    let mut client = server.agent_client().await;
+
+    let oversized = create_request("fake-job", &"x".repeat(4096));
+    let err = client.create_task(oversized).await.unwrap_err();
+    // tonic reports an over-limit message as OUT_OF_RANGE (grpc-go uses RESOURCE_EXHAUSTED).
+    assert!(
+        matches!(err.code(), Code::OutOfRange | Code::ResourceExhausted),
+        "unexpected status {err:?}"
+    );
+    assert!(server.backend.created.lock().unwrap().is_empty());
+
+    // The limit is per message: a small request on the same server still goes through.
+    client
+        .create_task(create_request("fake-job", "s3://small"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn resolving_the_shutdown_future_stops_the_server() {
+    let server = Running::with_defaults().await;
+    let addr = server.addr;
+    // An open client connection must not keep the server alive.
+    let mut client = server.metadata_client().await;
+    client
+        .list_agents(admin::ListAgentsRequest {})
+        .await
+        .unwrap();
+
+    server.stop().await.unwrap();
+
+    let reconnect = Endpoint::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await;
+    assert!(
+        reconnect.is_err(),
+        "the port still accepts connections after shutdown"
+    );
+}
+
+#[tokio::test]
+async fn duplicate_task_type_names_refuse_to_start() {
+    let server = Running::start(
+        FakeBackend::new(&[("fake-job", 0), ("fake-job", 1)]),
+        ServerConfig::default(),
+    )
+    .await;
+    let result = tokio::time::timeout(PATIENCE, server.handle)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(result, Err(ServeError::TaskTypes(_))),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn unreadable_tls_files_refuse_to_start() {
+    let config = ServerConfig {
+        tls: Some(TlsConfig {
+            cert_path: "/nonexistent/cert.pem".into(),
+            key_path: "/nonexistent/key.pem".into(),
+        }),
+        ..ServerConfig::default()
+    };
+    let server = Running::start(FakeBackend::new(&[("fake-job", 0)]), config).await;
+    let result = tokio::time::timeout(PATIENCE, server.handle)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(result, Err(ServeError::ReadTls { .. })),
+        "{result:?}"
+    );
+}
