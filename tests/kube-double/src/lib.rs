@@ -42,8 +42,15 @@
 //! (they emit watch events like any write), and [`KubeTestDouble::compact_history`] to make old
 //! resourceVersions expire.
 //!
+//! Simulated controllers ([`controller`], [`KubeTestDouble::simulate`]) move the status of the
+//! SageMaker TrainingJob and tuning-job objects the way the ACK controller or the SageMaker operator
+//! does. Control endpoints under `/test-double/` (see the `control` module) expose the outage
+//! switch, the request counters and the simulation to tests in other processes.
+//!
 //! Namespaces need not exist: any namespace in a path is accepted. `dryRun` is not supported.
 
+mod control;
+pub mod controller;
 pub mod crd;
 mod http;
 mod meta;
@@ -61,6 +68,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub use controller::{Flavor, Scenario, SimulateError, SimulatedController};
 pub use crd::{Crd, LoadError};
 pub use schema::Cause;
 pub use status::{ApiError, Details};
@@ -149,7 +157,7 @@ impl KubeTestDouble {
         let core = Arc::new(Core::new(crds, config.history_limit, config.bookmark_interval, config.max_watch_timeout));
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|source| StartError::Bind { addr: listen, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: listen, source })?;
-        let app = axum::Router::new().fallback(http::handle).with_state(core.clone());
+        let app = control::routes().fallback(http::handle).with_state(core.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let for_shutdown = core.clone();
         tokio::spawn(async move {
@@ -234,6 +242,24 @@ impl KubeTestDouble {
     pub fn update_object(&self, group: &str, plural: &str, namespace: &str, name: &str, change: impl FnOnce(&mut Value)) -> Result<Value, ApiError> {
         let crd = self.core.find_crd(group, plural).ok_or_else(ApiError::no_route)?;
         self.core.modify(crd, namespace, name, Part::Whole, change)
+    }
+
+    /// Starts a simulated controller of `flavor` that moves every TrainingJob and tuning job of
+    /// its API group one status step per `step` (see [`controller`]). It runs until the returned
+    /// handle is dropped. Must run inside a tokio runtime.
+    pub fn simulate(&self, flavor: Flavor, step: Duration) -> Result<SimulatedController, SimulateError> {
+        controller::start(self.core.clone(), flavor, step)
+    }
+
+    /// Holds (`true`) or resumes every simulated controller, e.g. to look at a job mid-run.
+    pub fn pause_simulation(&self, paused: bool) {
+        self.core.simulation.set_paused(paused);
+    }
+
+    /// Problems the simulated controllers ran into (a status the CRD rejects, an unknown
+    /// `simulate` tag, ...); empty when all went well.
+    pub fn simulation_errors(&self) -> Vec<String> {
+        self.core.simulation.errors()
     }
 
     /// Forgets all watch history: a watch from any resourceVersion before now gets 410 Gone.

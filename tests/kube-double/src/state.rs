@@ -92,6 +92,8 @@ pub(crate) struct Core {
     pub counters: Mutex<BTreeMap<(Verb, PathKind), u64>>,
     /// Watch streams currently open.
     pub open_watches: std::sync::atomic::AtomicUsize,
+    /// Shared with the simulated controllers: pause switch and the problems they ran into.
+    pub simulation: crate::controller::SimulationState,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -112,6 +114,7 @@ impl Core {
             cut_watches: tokio::sync::watch::channel(0).0,
             counters: Mutex::new(BTreeMap::new()),
             open_watches: Default::default(),
+            simulation: Default::default(),
         }
     }
 
@@ -334,6 +337,11 @@ impl Core {
         let warnings = normalize(c, v, &mut merged, fv)?;
         let updated = self.apply_update(&mut inner, c, v, key, current, merged, part)?;
         Ok((with_api_version(&updated, &c.api_version(version)), warnings))
+    }
+
+    /// The stored objects of one CRD, in namespace and name order.
+    pub(crate) fn objects_of(&self, crd: usize) -> Vec<Value> {
+        self.lock().objects.iter().filter(|((i, _, _), _)| *i == crd).map(|(_, o)| o.clone()).collect()
     }
 
     /// Test hook: changes an object in place (status included), with update semantics.
