@@ -25,7 +25,7 @@ fi
 echo "== Machine"
 echo "cpus: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$(rustc --version)"
 command -v protoc >/dev/null && echo "protoc: $(protoc --version)"
 echo
@@ -39,3 +39,5 @@ if [[ $what != regen ]]; then
   "$target/generator-bench" scale --generator "$target/generator" --sizes "${SIZES:-10,100,1000}" \
     --runs "${SCALE_RUNS:-5}" --warmup "${SCALE_WARMUP:-1}"
 fi
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates the figures)"

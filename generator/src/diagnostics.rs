@@ -1,5 +1,6 @@
 //! User-facing diagnostics: every mistake in a `.proto` points at its file, line and column.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
@@ -40,7 +41,12 @@ pub enum Error {
 /// Locates descriptors in their source text.
 pub struct Locator<'a> {
     file: &'a FileDescriptor,
-    sources: &'a Sources,
+    text: &'a str,
+    /// Byte offset of the start of every line, for line/column -> offset in O(1).
+    line_starts: Vec<usize>,
+    /// Source location of every descriptor path that has one, indexed once per file: lowering
+    /// asks for several spans per field, so a scan per question would be quadratic.
+    locations: HashMap<Vec<i32>, &'a prost_types::source_code_info::Location>,
 }
 
 /// Source text of every loaded file by its name in the descriptor pool (the pool keeps spans,
@@ -49,29 +55,44 @@ pub type Sources = std::collections::BTreeMap<String, String>;
 
 impl<'a> Locator<'a> {
     pub fn new(file: &'a FileDescriptor, sources: &'a Sources) -> Self {
-        Self { file, sources }
+        let text = sources.get(file.name()).map(String::as_str).unwrap_or_default();
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let locations = file
+            .file_descriptor_proto()
+            .source_code_info
+            .iter()
+            .flat_map(|info| &info.location)
+            .map(|l| (l.path.clone(), l))
+            .collect();
+        Self { file, text, line_starts, locations }
     }
 
     fn source(&self) -> String {
-        self.sources.get(self.file.name()).cloned().unwrap_or_default()
+        self.text.to_string()
+    }
+
+    fn offset(&self, line: usize, column: usize) -> usize {
+        let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        (start + column).min(self.text.len())
+    }
+
+    /// The leading comment of the element at `path`, if it has one.
+    pub fn leading_comment(&self, path: &[i32]) -> Option<&'a str> {
+        self.locations.get(path).map(|l| l.leading_comments())
     }
 
     /// The span of the element at descriptor `path` (e.g. a field's path plus `[8, 51002]` for
     /// one of its options). Falls back to the nearest enclosing element that has a location.
     pub fn span(&self, path: &[i32]) -> SourceSpan {
-        let text = self.source();
-        let Some(info) = &self.file.file_descriptor_proto().source_code_info else {
-            return SourceSpan::from(0..0);
-        };
         for len in (0..=path.len()).rev() {
-            if let Some(loc) = info.location.iter().find(|l| l.path == path[..len]) {
+            if let Some(loc) = self.locations.get(&path[..len]) {
                 let (l1, c1, l2, c2) = match loc.span[..] {
                     [l, c1, c2] => (l, c1, l, c2),
                     [l1, c1, l2, c2] => (l1, c1, l2, c2),
                     _ => continue,
                 };
-                let start = offset(&text, l1 as usize, c1 as usize);
-                let end = offset(&text, l2 as usize, c2 as usize);
+                let start = self.offset(l1 as usize, c1 as usize);
+                let end = self.offset(l2 as usize, c2 as usize);
                 return SourceSpan::from(start..end.max(start));
             }
         }
@@ -84,10 +105,9 @@ impl<'a> Locator<'a> {
         if needle.is_empty() {
             return span;
         }
-        let text = self.source();
         let start = span.offset();
-        let end = (start + span.len()).min(text.len());
-        match text.get(start..end).and_then(|s| s.find(needle)) {
+        let end = (start + span.len()).min(self.text.len());
+        match self.text.get(start..end).and_then(|s| s.find(needle)) {
             Some(i) => SourceSpan::from(start + i..start + i + needle.len()),
             None => span,
         }
@@ -111,10 +131,6 @@ impl ProtoError {
     }
 }
 
-fn offset(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    (line_start + column).min(text.len())
-}
 
 /// Renders an error without colour at a fixed width, as tests snapshot it and as CI logs show
 /// it: each mistake in a model on its own, then one summary line.

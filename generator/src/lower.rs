@@ -944,9 +944,7 @@ impl FileCx<'_> {
 
     /// Leading comment of the element at `path`, trimmed, paragraphs kept.
     fn doc(&self, path: &[i32]) -> String {
-        let Some(info) = &self.file.file_descriptor_proto().source_code_info else { return String::new() };
-        let Some(loc) = info.location.iter().find(|l| l.path == path) else { return String::new() };
-        let text = loc.leading_comments();
+        let text = self.loc.leading_comment(path).unwrap_or_default();
         let lines: Vec<&str> = text.lines().map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end()).collect();
         lines.join("\n").trim().to_string()
     }
@@ -979,17 +977,38 @@ fn check_unique_across_plugins(plugins: &[Plugin], pool: &DescriptorPool, source
     }
 }
 
-/// The plugin's file and everything it imports, dependencies first, stripped of comments.
+/// The plugin's file and the files whose types its fields use (transitively), dependencies
+/// first, stripped of comments. Imports used only for options (the annotation vocabulary and
+/// `descriptor.proto` behind it) are left out: the backend never reads options at run time.
 fn descriptor_set(file: &FileDescriptor) -> Vec<u8> {
+    fn used_files(file: &FileDescriptor) -> BTreeSet<String> {
+        let mut used = BTreeSet::new();
+        for message in file.messages().flat_map(nested_messages) {
+            for field in message.fields() {
+                match field.kind() {
+                    Kind::Message(m) => used.insert(m.parent_file().name().to_string()),
+                    Kind::Enum(e) => used.insert(e.parent_file().name().to_string()),
+                    _ => false,
+                };
+            }
+        }
+        used.remove(file.name());
+        used
+    }
     fn visit(file: &FileDescriptor, seen: &mut BTreeSet<String>, out: &mut Vec<prost_types::FileDescriptorProto>) {
         if !seen.insert(file.name().to_string()) {
             return;
         }
-        for dep in file.dependencies() {
+        let used = used_files(file);
+        for dep in file.dependencies().filter(|d| used.contains(d.name())) {
             visit(&dep, seen, out);
         }
         let mut proto = file.file_descriptor_proto().clone();
         proto.source_code_info = None;
+        // prost-types keeps no extension options, so nothing refers to the dropped imports.
+        proto.dependency.retain(|d| used.contains(d));
+        proto.public_dependency.clear();
+        proto.weak_dependency.clear();
         out.push(proto);
     }
     let mut files = Vec::new();

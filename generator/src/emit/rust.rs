@@ -20,18 +20,23 @@ pub fn emit(plugin: &Plugin) -> Vec<GeneratedFile> {
         path: format!("{dir}/src/{path}"),
         contents: format!("{header}\n{docs}{}", format_tokens(tokens)),
     };
-    let mut files = vec![
-        GeneratedFile { path: format!("{dir}/Cargo.toml"), contents: cargo_toml(plugin) },
-        rs("main.rs", main_rs(plugin), ""),
-        rs("lib.rs", lib_rs(plugin), ""),
-        GeneratedFile { path: format!("{dir}/src/model.rs"), contents: format!("{header}\n{}", model_rs(plugin)) },
-        rs("descriptor.rs", descriptor_rs(plugin), ""),
-        rs("checks.rs", checks_rs(plugin), ""),
-    ];
-    for task in &plugin.task_types {
-        files.push(rs(&format!("{}.rs", module_name(task)), task_rs(plugin, task), ""));
-    }
-    files
+    // Parsing and pretty-printing dominate emission; the files are independent, so the large
+    // ones are formatted on threads of their own.
+    std::thread::scope(|scope| {
+        let model = scope.spawn(|| GeneratedFile { path: format!("{dir}/src/model.rs"), contents: format!("{header}\n{}", model_rs(plugin)) });
+        let checks = scope.spawn(|| rs("checks.rs", checks_rs(plugin), ""));
+        let tasks: Vec<_> = plugin.task_types.iter().map(|task| scope.spawn(move || rs(&format!("{}.rs", module_name(task)), task_rs(plugin, task), ""))).collect();
+        let mut files = vec![
+            GeneratedFile { path: format!("{dir}/Cargo.toml"), contents: cargo_toml(plugin) },
+            rs("main.rs", main_rs(plugin), ""),
+            rs("lib.rs", lib_rs(plugin), ""),
+            rs("descriptor.rs", descriptor_rs(plugin), ""),
+        ];
+        for job in [model, checks].into_iter().chain(tasks) {
+            files.push(job.join().expect("generator bug: a Rust emitter panicked"));
+        }
+        files
+    })
 }
 
 fn format_tokens(tokens: TokenStream) -> String {
