@@ -57,6 +57,14 @@ impl ObjectStore for MemoryStore {
     }
 }
 
+/// The folder holding the real CRDs (`crds/`): `$SHARED_DIR`, else `../shared` beside the
+/// repository, where CI and sessions put it.
+pub fn shared_dir() -> std::path::PathBuf {
+    std::env::var_os("SHARED_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+}
+
 pub const NAMESPACE: &str = "flytesnacks-development";
 pub const TASK_TYPES: [&str; 3] = ["sagemaker-k8s-builtin-training", "sagemaker-k8s-custom-training", "sagemaker-k8s-hyperparameter-tuning"];
 pub const TARGETS: [&str; 2] = ["ack", "operator"];

@@ -20,9 +20,6 @@ fn binary() -> PathBuf {
     path
 }
 
-fn shared() -> PathBuf {
-    std::env::var_os("SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -38,7 +35,7 @@ impl Drop for Running {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_binary_serves_health_and_list_agents_and_stops_on_sigterm() {
-    let double = KubeTestDouble::start([shared().join("crds/ack")]).await.unwrap();
+    let double = KubeTestDouble::start([conformance::shared_dir().join("crds/ack")]).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("kubeconfig");
     std::fs::write(

@@ -2,19 +2,15 @@
 //! ACK in the apiextensions v1 layout, the operator in v1beta1), with the same validator the
 //! Kubernetes API test double applies, and declares nothing the schema would prune.
 
-use std::path::PathBuf;
 
 use conformance::{TARGETS, TASK_TYPES, create, request};
 use kube_test_double::crd;
 use kube_test_double::schema;
 
-fn shared() -> PathBuf {
-    std::env::var_os("SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
 
 #[tokio::test]
 async fn golden_objects_validate_against_the_real_crds_with_nothing_pruned() {
-    let crds = crd::load_dirs(&[shared().join("crds/ack"), shared().join("crds/operator")]).expect("the real CRDs load");
+    let crds = crd::load_dirs(&[conformance::shared_dir().join("crds/ack"), conformance::shared_dir().join("crds/operator")]).expect("the real CRDs load");
     let mut checked = 0;
     for task_type in TASK_TYPES {
         for target in TARGETS {
@@ -40,7 +36,7 @@ async fn golden_objects_validate_against_the_real_crds_with_nothing_pruned() {
 
 #[tokio::test]
 async fn the_validator_does_reject_a_broken_object() {
-    let crds = crd::load_dirs(&[shared().join("crds/operator")]).unwrap();
+    let crds = crd::load_dirs(&[conformance::shared_dir().join("crds/operator")]).unwrap();
     let crd = crds.iter().find(|c| c.kind == "TrainingJob").unwrap();
     let schema = crd.served_version("v1").unwrap().schema.as_ref().unwrap();
     let mut object = create("operator", request("sagemaker-k8s-builtin-training", "operator")).await.unwrap();

@@ -18,9 +18,6 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn shared() -> PathBuf {
-    std::env::var_os("SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| repo().join("../shared"))
-}
 
 /// (apiGroup, resource, verb) triples the overlay's ClusterRole grants.
 fn granted(target: &str) -> BTreeSet<(String, String, String)> {
@@ -56,7 +53,7 @@ fn verb_name(v: Verb) -> &'static str {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cluster_role_grants_exactly_the_verbs_the_backend_uses() {
     for target in ["ack", "operator"] {
-        let double = KubeTestDouble::start([shared().join("crds").join(target)]).await.unwrap();
+        let double = KubeTestDouble::start([conformance::shared_dir().join("crds").join(target)]).await.unwrap();
         let plugin = &sagemaker_plugin::PLUGIN;
         let resources = PluginBackend::<KubeStore>::resources(plugin, target);
         let client = KubeStore::client_for_url(&double.url()).unwrap();
