@@ -110,24 +110,31 @@ impl<S: ObjectStore> PluginBackend<S> {
         let mut still_present = std::collections::BTreeSet::new();
         for task in self.plugin.task_types {
             let Some(resource) = task.resource(self.target.id) else { continue };
-            let objects = self.store.list(resource).await?;
-            self.metrics.set_cached_objects(resource.kind, objects.len() as i64);
-            for object in objects {
-                let ns = object["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
-                let name = object["metadata"]["name"].as_str().unwrap_or_default().to_string();
-                let phase = (task.interpret)(self.target.id, &object).phase;
-                *by_phase.entry(phase.as_str()).or_default() += 1;
-                if !phase.is_terminal() || !object["metadata"]["deletionTimestamp"].is_null() {
-                    continue;
-                }
-                let key = (resource.plural.to_string(), ns.clone(), name.clone());
-                still_present.insert(key.clone());
-                let since = *finished.entry(key).or_insert_with(Instant::now);
-                if since.elapsed() >= self.settings.gc_ttl {
-                    self.store.delete(resource, &ns, &name).await?;
-                    deleted += 1;
-                    tracing::info!(namespace = %ns, name = %name, phase = phase.as_str(), "deleted finished object after its TTL");
-                }
+            // One object at a time (see `ObjectStore::for_each`); the deletions come after.
+            let mut due = Vec::new();
+            let count = self
+                .store
+                .for_each(resource, &mut |object| {
+                    let phase = (task.interpret)(self.target.id, object).phase;
+                    *by_phase.entry(phase.as_str()).or_default() += 1;
+                    if !phase.is_terminal() || !object["metadata"]["deletionTimestamp"].is_null() {
+                        return;
+                    }
+                    let ns = object["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
+                    let name = object["metadata"]["name"].as_str().unwrap_or_default().to_string();
+                    let key = (resource.plural.to_string(), ns.clone(), name.clone());
+                    still_present.insert(key.clone());
+                    let since = *finished.entry(key).or_insert_with(Instant::now);
+                    if since.elapsed() >= self.settings.gc_ttl {
+                        due.push((ns, name, phase));
+                    }
+                })
+                .await?;
+            self.metrics.set_cached_objects(resource.kind, count as i64);
+            for (ns, name, phase) in due {
+                self.store.delete(resource, &ns, &name).await?;
+                deleted += 1;
+                tracing::info!(namespace = %ns, name = %name, phase = phase.as_str(), "deleted finished object after its TTL");
             }
         }
         finished.retain(|key, _| still_present.contains(key));

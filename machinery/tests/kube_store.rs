@@ -210,3 +210,20 @@ async fn dropping_the_store_closes_its_watches() {
     drop(store);
     wait_for(0).await;
 }
+
+#[tokio::test]
+async fn for_each_visits_every_cached_object_once_without_api_requests() {
+    let (double, store) = start(None).await;
+    let names: Vec<String> = (0..130).map(|i| format!("job-{i:03}")).collect();
+    for name in &names {
+        assert_eq!(store.create(&TRAINING_JOB, NS, job(name)).await.unwrap(), Created::New);
+    }
+    until_cached(&store, |objects| objects.len() == names.len()).await;
+    let before = double.total_requests();
+    let mut seen = Vec::new();
+    let count = store.for_each(&TRAINING_JOB, &mut |o| seen.push(o["metadata"]["name"].as_str().unwrap().to_string())).await.unwrap();
+    assert_eq!(count, names.len());
+    seen.sort();
+    assert_eq!(seen, names, "each object once, as the cache holds it");
+    assert_eq!(double.total_requests(), before, "the cache only");
+}
