@@ -96,7 +96,11 @@ impl KubeStore {
                 };
                 let writer = reflector::store::Writer::new(api_resource.clone());
                 stores.push((scope.clone(), writer.as_reader()));
-                let events = reflector::reflector(writer, watcher(api, watcher::Config::default().labels(&selector)).backoff(WatchBackoff::default()));
+                let reads = resource.reads;
+                let trimmed = watcher(api, watcher::Config::default().labels(&selector))
+                    .backoff(WatchBackoff::default())
+                    .modify(move |object: &mut DynamicObject| trim(object, reads));
+                let events = reflector::reflector(writer, trimmed);
                 let what = format!("{}/{} in {}", resource.api_version, resource.plural, scope.as_deref().unwrap_or("all namespaces"));
                 watchers.push(tokio::spawn(async move {
                     // The watcher recovers by itself (re-list or re-watch after the backoff); the
@@ -280,6 +284,34 @@ impl ObjectStore for KubeStore {
             Err(kube::Error::Api(status)) if status.is_not_found() || status.code == 404 => Ok(()),
             Err(e) => Err(store_error(e)),
         }
+    }
+}
+
+/// Keeps of a watched object only what the plugin reads: the metadata (without the managed
+/// fields bookkeeping and the labels) and the `reads` subtrees of the body. A TrainingJob's spec is most of its
+/// size and GetTask never looks at it, so the cache stays small and a poll copies little.
+fn trim(object: &mut DynamicObject, reads: &[&[&str]]) {
+    object.metadata.managed_fields = None;
+    // The watch already selected on the labels; nothing reads them from the cache.
+    object.metadata.labels = None;
+    let mut kept = serde_json::Map::new();
+    for path in reads {
+        copy_path(&object.data, path, &mut kept);
+    }
+    object.data = Value::Object(kept);
+}
+
+/// Copies the subtree at `path` of `from` into `into`, creating the objects on the way.
+fn copy_path(from: &Value, path: &[&str], into: &mut serde_json::Map<String, Value>) {
+    let Some((first, rest)) = path.split_first() else { return };
+    let Some(child) = from.get(*first) else { return };
+    if rest.is_empty() {
+        into.insert(first.to_string(), child.clone());
+        return;
+    }
+    let slot = into.entry(first.to_string()).or_insert_with(|| Value::Object(serde_json::Map::new()));
+    if let Value::Object(map) = slot {
+        copy_path(child, rest, map);
     }
 }
 

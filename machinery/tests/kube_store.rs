@@ -18,6 +18,7 @@ static TRAINING_JOB: ResourceDef = ResourceDef {
     namespaced: true,
     name_max_length: 63,
     name_pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+    reads: &[&["spec", "trainingJobName"], &["status"]],
 };
 
 const GROUP: &str = "sagemaker.services.k8s.aws";
@@ -86,6 +87,9 @@ async fn create_then_get_then_polls_cost_no_api_request() {
     }
     assert_eq!((double.request_count(Verb::Get, PathKind::Object), store.api_requests()), before, "polls are answered from the cache");
     assert!(store.counters().cache_hits >= 100);
+    let cached = store.get(&TRAINING_JOB, NS, "job-1").await.unwrap().unwrap();
+    assert_eq!(cached["spec"], json!({"trainingJobName": "job-1"}), "the cache keeps only the paths the plugin reads");
+    assert_eq!(cached["metadata"]["name"], "job-1", "and the metadata");
 
     // A status change made by the (simulated) controller reaches the cache through the watch.
     double.set_status(GROUP, "trainingjobs", NS, "job-1", json!({"trainingJobStatus": "Completed"})).unwrap();

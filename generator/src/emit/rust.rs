@@ -612,8 +612,18 @@ fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
         let target = plugin.targets.iter().find(|t| t.id == r.target).expect("lowered");
         let (t, api, kind, plural, pattern) = (lit(&r.target), lit(&target.api_version), lit(&r.kind), lit(&r.plural), lit(&r.name_pattern));
         let (ns, max) = (r.namespaced, Literal::usize_unsuffixed(r.name_max_length as usize));
+        let reads = reads(r).into_iter().map(|path| path_tokens(&path));
         quote! {
-            ResourceDef { target: #t, api_version: #api, kind: #kind, plural: #plural, namespaced: #ns, name_max_length: #max, name_pattern: #pattern }
+            ResourceDef {
+                target: #t,
+                api_version: #api,
+                kind: #kind,
+                plural: #plural,
+                namespaced: #ns,
+                name_max_length: #max,
+                name_pattern: #pattern,
+                reads: &[#(#reads),*],
+            }
         }
     });
     let build_arms = task.resources.iter().map(|r| {
@@ -1048,6 +1058,29 @@ fn context_value(plugin: &Plugin, task: &TaskType, c: &ContextValue) -> TokenStr
             quote! { if let Some(value) = #expr { object.set_if_absent(#path, value); } }
         }
     }
+}
+
+/// The spec and status paths `interpret` reads for `r`, sorted, without paths inside another
+/// (metadata is always kept by the caches, so it is not listed).
+fn reads(r: &Resource) -> Vec<Vec<String>> {
+    let mut paths: Vec<Vec<String>> = vec![keys(&r.status.phase_path)];
+    for rule in &r.status.rules {
+        match &rule.matcher {
+            Matcher::Status { secondary: Some((path, _)), .. } => paths.push(keys(path)),
+            Matcher::Condition { .. } => paths.push(vec!["status".into(), "conditions".into()]),
+            Matcher::Status { .. } => {}
+        }
+        paths.extend(rule.message.paths().map(keys));
+    }
+    paths.extend(r.status.otherwise_message.paths().map(keys));
+    paths.extend(r.outputs.iter().flat_map(|o| o.value.paths().map(keys)));
+    paths.extend(r.log_links.iter().flat_map(|l| l.uri.paths().map(keys)));
+    paths.retain(|p| p.first().is_some_and(|root| root != "metadata"));
+    paths.sort();
+    paths.dedup();
+    let all = paths.clone();
+    paths.retain(|p| !all.iter().any(|q| q.len() < p.len() && p.starts_with(q)));
+    paths
 }
 
 fn parts(t: &Template) -> TokenStream {

@@ -22,6 +22,14 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        reads: &[
+            &["spec", "trainingJobName"],
+            &["status", "conditions"],
+            &["status", "failureReason"],
+            &["status", "modelArtifacts", "s3ModelArtifacts"],
+            &["status", "secondaryStatus"],
+            &["status", "trainingJobStatus"],
+        ],
     },
     ResourceDef {
         target: "operator",
@@ -31,6 +39,15 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        reads: &[
+            &["spec", "outputDataConfig", "s3OutputPath"],
+            &["spec", "region"],
+            &["spec", "trainingJobName"],
+            &["status", "additional"],
+            &["status", "sageMakerTrainingJobName"],
+            &["status", "secondaryStatus"],
+            &["status", "trainingJobStatus"],
+        ],
     },
 ];
 

@@ -22,6 +22,13 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        reads: &[
+            &["spec", "trainingJobName"],
+            &["status", "conditions"],
+            &["status", "failureReason"],
+            &["status", "secondaryStatus"],
+            &["status", "trainingJobStatus"],
+        ],
     },
     ResourceDef {
         target: "operator",
@@ -31,6 +38,13 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        reads: &[
+            &["spec", "region"],
+            &["spec", "trainingJobName"],
+            &["status", "additional"],
+            &["status", "secondaryStatus"],
+            &["status", "trainingJobStatus"],
+        ],
     },
 ];
 

@@ -22,6 +22,20 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 32,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        reads: &[
+            &["spec", "hyperParameterTuningJobName"],
+            &["spec", "trainingJobDefinition", "outputDataConfig", "s3OutputPath"],
+            &[
+                "status",
+                "bestTrainingJob",
+                "finalHyperParameterTuningJobObjectiveMetric",
+                "value",
+            ],
+            &["status", "bestTrainingJob", "trainingJobName"],
+            &["status", "conditions"],
+            &["status", "failureReason"],
+            &["status", "hyperParameterTuningJobStatus"],
+        ],
     },
     ResourceDef {
         target: "operator",
@@ -31,6 +45,20 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 32,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        reads: &[
+            &["spec", "hyperParameterTuningJobName"],
+            &["spec", "region"],
+            &["spec", "trainingJobDefinition", "outputDataConfig", "s3OutputPath"],
+            &["status", "additional"],
+            &[
+                "status",
+                "bestTrainingJob",
+                "finalHyperParameterTuningJobObjectiveMetric",
+                "value",
+            ],
+            &["status", "bestTrainingJob", "trainingJobName"],
+            &["status", "hyperParameterTuningJobStatus"],
+        ],
     },
 ];
 

@@ -21,6 +21,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9-]+$",
+        reads: &[&["status", "state"]],
     },
 ];
 
