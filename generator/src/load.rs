@@ -29,17 +29,19 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     let mut compiler = protox::Compiler::with_file_resolver(resolver);
     compiler.include_imports(true).include_source_info(true);
     compiler.open_files(&files)?;
+    // Files on disk are read back for diagnostics; the built-in vocabulary has no path.
     let sources = compiler
         .files()
-        .filter_map(|f| Some((f.name().to_string(), compiler_source(&compiler, f.name())?)))
+        .filter_map(|f| {
+            let text = match f.path() {
+                Some(path) => std::fs::read_to_string(path).ok()?,
+                None if f.name() == VOCABULARY_NAME => VOCABULARY.to_string(),
+                None => return None,
+            };
+            Some((f.name().to_string(), text))
+        })
         .collect();
     Ok(Loaded { pool: compiler.descriptor_pool(), sources, files })
-}
-
-fn compiler_source(compiler: &protox::Compiler, name: &str) -> Option<String> {
-    compiler.files().find(|f| f.name() == name)?.path().and_then(|p| std::fs::read_to_string(p).ok()).or_else(|| {
-        (name == VOCABULARY_NAME).then(|| VOCABULARY.to_string())
-    })
 }
 
 /// The annotation vocabulary, built into the generator so that any proto folder (examples,
