@@ -1,0 +1,106 @@
+//! One module per task type: `RESOURCES`, `build`, `interpret` and their per-target parts.
+
+use heck::ToSnakeCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::build::build_target;
+use super::inputs::apply_inputs;
+use super::interpret::{interpret_target, reads};
+use super::names::{lit, path_tokens, type_path};
+use crate::model::*;
+
+pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
+    let ty = type_path(plugin, &task.message);
+    let full_name = lit(&task.message);
+    let resources = task.resources.iter().map(|r| {
+        let target = plugin.targets.iter().find(|t| t.id == r.target).expect("lowered");
+        let (t, api, kind, plural, pattern) = (lit(&r.target), lit(&target.api_version), lit(&r.kind), lit(&r.plural), lit(&r.name_pattern));
+        let (ns, max) = (r.namespaced, Literal::usize_unsuffixed(r.name_max_length as usize));
+        let reads = reads(r).into_iter().map(|path| path_tokens(&path));
+        quote! {
+            ResourceDef {
+                target: #t,
+                api_version: #api,
+                kind: #kind,
+                plural: #plural,
+                namespaced: #ns,
+                name_max_length: #max,
+                name_pattern: #pattern,
+                reads: &[#(#reads),*],
+            }
+        }
+    });
+    let build_arms = task.resources.iter().map(|r| {
+        let t = lit(&r.target);
+        let f = format_ident!("build_{}", r.target.to_snake_case());
+        quote! { #t => #f(&job, request.context), }
+    });
+    let interpret_arms = task.resources.iter().map(|r| {
+        let t = lit(&r.target);
+        let f = format_ident!("interpret_{}", r.target.to_snake_case());
+        quote! { #t => #f(object), }
+    });
+    let builders = task.resources.iter().map(|r| build_target(plugin, task, r));
+    let interpreters = task.resources.iter().map(|r| interpret_target(plugin, task, r));
+    let inputs = apply_inputs(plugin, task);
+    let module_doc = format!(" Task type `{}` (payload `{}`): decoding, inputs, and the mapping onto every target.", task.name, task.message);
+    let build_doc = " Decodes `TaskTemplate.custom`, applies task inputs, defaults and validation, and builds the object for the configured target (without `apiVersion`, `kind`, name and namespace, which the machinery sets).";
+    let body = quote! {
+        /// The object this task type creates in each target.
+        pub const RESOURCES: &[ResourceDef] = &[#(#resources),*];
+
+        #[doc = #build_doc]
+        pub fn build(request: &BuildRequest<'_>) -> Result<Value, InvalidInput> {
+            let mut job: #ty = machinery::decode::message(&crate::descriptor::POOL, #full_name, request.custom)?;
+            apply_inputs(&mut job, request.inputs)?;
+            job.apply_defaults(request.context);
+            job.validate("", request.target)?;
+            match request.target {
+                #(#build_arms)*
+                other => Err(InvalidInput::new("target", format!("unknown target `{other}`"))),
+            }
+        }
+
+        /// Reads a watched object of `target`: phase, message, log links and, on success, outputs.
+        pub fn interpret(target: &str, object: &Value) -> Interpretation {
+            match target {
+                #(#interpret_arms)*
+                other => Interpretation {
+                    phase: Phase::PermanentFailure,
+                    message: format!("unknown target `{other}`"),
+                    log_links: Vec::new(),
+                    outputs: Vec::new(),
+                },
+            }
+        }
+
+        #inputs
+        #(#builders)*
+        #(#interpreters)*
+    };
+    // Import only what the body uses, so generated crates build without unused-import warnings.
+    let text = body.to_string();
+    let cr_items: Vec<TokenStream> = [("Part", "Part"), ("Shape", "Shape ::")]
+        .iter()
+        .filter(|(_, needle)| text.contains(needle))
+        .map(|(name, _)| {
+            let id = format_ident!("{}", name);
+            quote! { #id }
+        })
+        .collect();
+    let validate_use = text.contains("validate ::").then(|| quote! { use machinery::validate; });
+    quote! {
+        #![doc = #module_doc]
+        // One `if` per field keeps each assignment readable on its own.
+        #![allow(clippy::collapsible_if)]
+
+        use machinery::cr::{self, #(#cr_items),*};
+        use machinery::inputs::Inputs;
+        use machinery::plugin::{read_output, BuildContext, BuildRequest, Interpretation, InvalidInput, LogLink, OutputKind, Phase, ResourceDef};
+        #validate_use
+        use serde_json::Value;
+
+        #body
+    }
+}

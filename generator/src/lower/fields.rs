@@ -1,0 +1,286 @@
+//! Payload messages: each field's type, cardinality, default and placement in every target.
+
+use std::collections::BTreeMap;
+
+use miette::SourceSpan;
+use prost_reflect::{Cardinality as PbCardinality, FieldDescriptor, Kind, MessageDescriptor};
+
+use super::{EXT_FIELD, FIELD_OPTIONS, FieldSpans, FileCx, names::type_name};
+use crate::crpath::CrPath;
+use crate::idents;
+use crate::model::*;
+use crate::options::{self, *};
+
+impl FileCx<'_> {
+    pub(super) fn message(&mut self, message: &MessageDescriptor, targets: &[String], spans: &mut FieldSpans) -> Option<Message> {
+        let mut fields = Vec::new();
+        let mut python_names: BTreeMap<String, String> = BTreeMap::new();
+        let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
+        for oneof in message.oneofs() {
+            if !oneof.is_synthetic() {
+                let span = self.loc.span(oneof.path());
+                self.err_help(
+                    span,
+                    format!("oneof `{}` in `{}` is not supported in a task payload", oneof.name(), message.full_name()),
+                    "oneof",
+                    "use separate `optional` fields, or separate repeated fields per variant",
+                );
+            }
+        }
+        for field in message.fields() {
+            let field_span = self.loc.span(field.path());
+            let mut option_path = field.path().to_vec();
+            option_path.extend([FIELD_OPTIONS, EXT_FIELD]);
+            let opt_span = {
+                let s = self.loc.span(&option_path);
+                if s == self.loc.span(field.path()) { field_span } else { s }
+            };
+            spans.by_field.insert(format!("{}/{}", message.full_name(), field.name()), opt_span);
+
+            let python_name = idents::python(field.name());
+            let rust_name = idents::rust_field(field.name());
+            for (names, ident, lang) in [(&mut python_names, &python_name, "Python"), (&mut rust_names, &rust_name, "Rust")] {
+                if let Some(other) = names.get(ident) {
+                    let msg = format!(
+                        "fields `{other}` and `{}` of `{}` are both `{ident}` in generated {lang}",
+                        field.name(),
+                        message.full_name()
+                    );
+                    let s = self.loc.narrow(field_span, field.name());
+                    self.errors.push(self.loc.error(s, msg, "clashes after escaping").with_help("rename one of the fields"));
+                } else {
+                    names.insert(ident.clone(), field.name().to_string());
+                }
+            }
+
+            let Some((ty, cardinality)) = self.field_type(&field, field_span) else { continue };
+            let opt: FieldOpt = options::read(&field.options(), options::FIELD).unwrap_or_default();
+            let image_lookup = match opt.image_lookup.as_str() {
+                "" | "IMAGE_KEY_UNSPECIFIED" => None,
+                "ALGORITHM" => Some(ImageKey::Algorithm),
+                _ => Some(ImageKey::Version),
+            };
+            if image_lookup.is_some() && ty != FieldType::String {
+                let s = self.loc.narrow(opt_span, "image_lookup");
+                self.err(s, format!("image_lookup field `{}` must be a string", field.name()), "not a string");
+            }
+            let placements = self.placements(&field, &opt, &ty, &cardinality, targets, opt_span, image_lookup.is_some());
+            let validation = self.validation(message, &field, &ty, &cardinality, opt.validate.unwrap_or_default(), opt_span);
+            let default = (!opt.default.is_empty()).then(|| self.default_value(&field, &ty, &opt.default, opt_span)).flatten();
+            let default_from = self.context_source(&opt.default_from, opt_span);
+            fields.push(Field {
+                name: field.name().to_string(),
+                number: field.number(),
+                json_name: field.json_name().to_string(),
+                python_name,
+                rust_name,
+                doc: self.doc(field.path()),
+                ty,
+                cardinality,
+                placements,
+                validation,
+                default,
+                default_from,
+                image_lookup,
+            });
+        }
+        Some(Message {
+            full_name: message.full_name().to_string(),
+            type_name: type_name(message.full_name(), message.package_name()),
+            doc: self.doc(message.path()),
+            fields,
+        })
+    }
+
+    pub(super) fn field_type(&mut self, field: &FieldDescriptor, span: SourceSpan) -> Option<(FieldType, Cardinality)> {
+        let (kind, cardinality) = if field.is_map() {
+            let Kind::Message(entry) = field.kind() else { unreachable!("map fields are entry messages") };
+            let key = entry.map_entry_key_field();
+            if key.kind() != Kind::String {
+                let s = self.loc.narrow(span, "map<");
+                self.err(s, format!("map field `{}` must have string keys", field.name()), "non-string key");
+                return None;
+            }
+            (entry.map_entry_value_field().kind(), Cardinality::Map)
+        } else if field.cardinality() == PbCardinality::Repeated {
+            (field.kind(), Cardinality::Repeated)
+        } else if field.field_descriptor_proto().proto3_optional() {
+            (field.kind(), Cardinality::Optional)
+        } else {
+            (field.kind(), Cardinality::Single)
+        };
+        let ty = match kind {
+            Kind::String => FieldType::String,
+            Kind::Bool => FieldType::Bool,
+            Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => FieldType::Int32,
+            Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => FieldType::Int64,
+            Kind::Uint32 | Kind::Fixed32 => FieldType::Uint32,
+            Kind::Uint64 | Kind::Fixed64 => FieldType::Uint64,
+            Kind::Float => FieldType::Float,
+            Kind::Double => FieldType::Double,
+            Kind::Bytes => FieldType::Bytes,
+            Kind::Enum(e) => {
+                if e.parent_file() != *self.file {
+                    self.err(span, format!("enum `{}` must be declared in the plugin's file", e.full_name()), "enum from another file");
+                    return None;
+                }
+                FieldType::Enum(e.full_name().to_string())
+            }
+            Kind::Message(m) if m.full_name() == "google.protobuf.Duration" => FieldType::Duration,
+            Kind::Message(m) => {
+                if m.parent_file() != *self.file {
+                    self.err(span, format!("message `{}` must be declared in the plugin's file", m.full_name()), "message from another file");
+                    return None;
+                }
+                if cardinality == Cardinality::Map {
+                    self.err(span, format!("map field `{}` must have scalar values", field.name()), "message values");
+                    return None;
+                }
+                FieldType::Message(m.full_name().to_string())
+            }
+        };
+        Some((ty, cardinality))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn placements(
+        &mut self,
+        field: &FieldDescriptor,
+        opt: &FieldOpt,
+        ty: &FieldType,
+        cardinality: &Cardinality,
+        targets: &[String],
+        span: SourceSpan,
+        consumed: bool,
+    ) -> BTreeMap<String, Placement> {
+        let mut placements = BTreeMap::new();
+        for p in &opt.cr {
+            let token = self.loc.narrow(span, &format!("\"{}\"", p.target));
+            if !targets.contains(&p.target) {
+                self.err_help(
+                    token,
+                    format!("unknown target `{}` in the placement of `{}`", p.target, field.name()),
+                    "not a target of this plugin",
+                    format!("the plugin's targets are: {}", targets.join(", ")),
+                );
+                continue;
+            }
+            if placements.contains_key(&p.target) {
+                self.err(token, format!("`{}` is placed twice in target `{}`", field.name(), p.target), "second placement");
+                continue;
+            }
+            let transform = parse_transform(&p.transform);
+            let path = if p.unsupported {
+                if !p.path.is_empty() {
+                    let s = self.loc.narrow(span, &format!("\"{}\"", p.path));
+                    self.err(s, "a placement is either a path or `unsupported`, not both", "path on an unsupported placement");
+                }
+                None
+            } else {
+                match CrPath::parse(&p.path) {
+                    Ok(path) => Some(path),
+                    Err(why) => {
+                        let s = if p.path.is_empty() { token } else { self.loc.narrow(span, &format!("\"{}\"", p.path)) };
+                        self.err(s, format!("bad CR path for `{}` in target `{}`: {why}", field.name(), p.target), "bad path");
+                        None
+                    }
+                }
+            };
+            if path.is_some() {
+                let fits = match transform {
+                    Transform::AsIs => true,
+                    Transform::ToString => ty.is_number() || matches!(ty, FieldType::Bool),
+                    Transform::NameValueList | Transform::KeyValueList => {
+                        *cardinality == Cardinality::Map || !matches!(ty, FieldType::Message(_)) && *cardinality != Cardinality::Repeated
+                    }
+                    Transform::Seconds => *ty == FieldType::Duration,
+                };
+                if !fits {
+                    let s = self.loc.narrow(span, &p.transform);
+                    self.err(
+                        s,
+                        format!("transform {} cannot apply to `{}` ({})", p.transform, field.name(), ty.describe()),
+                        "transform does not fit the field type",
+                    );
+                }
+            }
+            placements.insert(p.target.clone(), Placement { path, transform, note: p.note.clone() });
+        }
+        if !consumed {
+            for target in targets {
+                if !placements.contains_key(target) {
+                    let s = self.loc.narrow(span, field.name());
+                    self.err_help(
+                        s,
+                        format!("field `{}` has no placement for target `{target}`", field.name()),
+                        "missing placement",
+                        format!("add `cr: {{target: \"{target}\", path: \"...\"}}` or `cr: {{target: \"{target}\", unsupported: true, note: \"...\"}}`"),
+                    );
+                }
+            }
+        }
+        placements
+    }
+
+    pub(super) fn default_value(&mut self, field: &FieldDescriptor, ty: &FieldType, text: &str, span: SourceSpan) -> Option<serde_json::Value> {
+        let value = match ty {
+            FieldType::String => Some(serde_json::Value::String(text.to_string())),
+            FieldType::Bool => text.parse::<bool>().ok().map(serde_json::Value::Bool),
+            t if t.is_integer() => text.parse::<i64>().ok().map(serde_json::Value::from),
+            FieldType::Float | FieldType::Double => text.parse::<f64>().ok().map(serde_json::Value::from),
+            FieldType::Enum(_) => {
+                let Kind::Enum(e) = field.kind() else { unreachable!() };
+                let by_api = e.values().find(|v| {
+                    options::read::<EnumValueOpt>(&v.options(), options::VALUE).is_some_and(|o| o.api == text)
+                });
+                by_api
+                    .or_else(|| e.get_value_by_name(text))
+                    .map(|v| serde_json::Value::String(v.name().to_string()))
+            }
+            _ => None,
+        };
+        if value.is_none() {
+            let s = self.loc.narrow(span, &format!("\"{text}\""));
+            self.err(s, format!("default `{text}` is not a valid {} for `{}`", ty.describe(), field.name()), "bad default");
+        }
+        value
+    }
+
+}
+
+pub(super) fn resolve_field(message: &MessageDescriptor, path: &str) -> Option<FieldDescriptor> {
+    let mut current = message.clone();
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let field = current.get_field_by_name(part)?;
+        if parts.peek().is_none() {
+            return Some(field);
+        }
+        match field.kind() {
+            Kind::Message(m) if !field.is_list() => current = m,
+            _ => return None,
+        }
+    }
+    None
+}
+
+pub(super) fn parse_transform(text: &str) -> Transform {
+    match text {
+        "TO_STRING" => Transform::ToString,
+        "NAME_VALUE_LIST" => Transform::NameValueList,
+        "KEY_VALUE_LIST" => Transform::KeyValueList,
+        "SECONDS" => Transform::Seconds,
+        _ => Transform::AsIs,
+    }
+}
+
+pub(super) fn is_numeric_kind(kind: &Kind) -> bool {
+    is_integer_kind(kind) || matches!(kind, Kind::Double | Kind::Float)
+}
+
+pub(super) fn is_integer_kind(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Int32 | Kind::Int64 | Kind::Uint32 | Kind::Uint64 | Kind::Sint32 | Kind::Sint64 | Kind::Fixed32 | Kind::Fixed64 | Kind::Sfixed32 | Kind::Sfixed64
+    )
+}

@@ -1,0 +1,182 @@
+//! Lower: descriptors -> the owned model, with every check a plugin author can fail.
+//!
+//! Each check reports a [`ProtoError`] at the offending token and lowering goes on, so one run
+//! lists every mistake. Nothing is written unless the list ends up empty.
+//!
+//! One job per file: [`fields`] (payload messages and their placements), [`validation`],
+//! [`enums`], [`task_types`] (inputs, outputs), [`resources`] (the objects per target and the
+//! fields flattened onto them), [`status`] (phase rules and templates), [`names`] (identifiers
+//! and their uniqueness) and [`descriptors`] (what the backend embeds).
+
+mod descriptors;
+mod enums;
+mod fields;
+mod names;
+mod resources;
+mod status;
+mod task_types;
+mod validation;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use miette::SourceSpan;
+use prost::Message as _;
+use prost_reflect::{EnumDescriptor, FileDescriptor, MessageDescriptor};
+
+use descriptors::{descriptor_set, nested_messages};
+use names::{check_unique_across_plugins, is_kebab, is_python_identifier};
+use crate::diagnostics::{Error, Locator, ProtoError};
+use crate::load::Loaded;
+use crate::model::*;
+use crate::options::{self, *};
+
+/// Descriptor path tags (field numbers in descriptor.proto) that lead to an element's options.
+const FILE_OPTIONS: i32 = 8;
+const MESSAGE_OPTIONS: i32 = 7;
+const FIELD_OPTIONS: i32 = 8;
+const ENUM_VALUE_OPTIONS: i32 = 3;
+const EXT_PLUGIN: i32 = 51000;
+const EXT_TASK: i32 = 51001;
+const EXT_FIELD: i32 = 51002;
+const EXT_VALUE: i32 = 51003;
+
+pub fn lower(loaded: &Loaded) -> Result<Model, Error> {
+    let mut errors = Vec::new();
+    let mut plugins = Vec::new();
+    for name in &loaded.files {
+        let Some(file) = loaded.pool.get_file_by_name(name) else { continue };
+        let Some(opt) = options::read::<PluginOpt>(&file.options(), options::PLUGIN) else { continue };
+        let mut cx = FileCx { file: &file, loc: Locator::new(&file, &loaded.sources), errors: &mut errors };
+        if let Some(plugin) = cx.plugin(opt) {
+            plugins.push(plugin);
+        }
+    }
+    if plugins.is_empty() && errors.is_empty() {
+        return Err(Error::Usage(
+            "no plugin found: no .proto file sets `option (flyteplugin.plugin) = {...}`".into(),
+        ));
+    }
+    check_unique_across_plugins(&plugins, &loaded.pool, &loaded.sources, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    plugins.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Model { plugins })
+}
+
+struct FileCx<'a> {
+    file: &'a FileDescriptor,
+    loc: Locator<'a>,
+    errors: &'a mut Vec<ProtoError>,
+}
+
+/// Lowered fields keep the span of their option so later checks can point at it.
+struct FieldSpans {
+    /// `message.full_name/field` -> span of the field's `(flyteplugin.field)` option, or of the
+    /// field itself when it has none.
+    by_field: BTreeMap<String, SourceSpan>,
+}
+
+impl FileCx<'_> {
+    pub(super) fn err(&mut self, span: SourceSpan, message: impl Into<String>, label: impl Into<String>) {
+        let e = self.loc.error(span, message, label);
+        self.errors.push(e);
+    }
+
+    pub(super) fn err_help(&mut self, span: SourceSpan, message: impl Into<String>, label: impl Into<String>, help: impl Into<String>) {
+        let e = self.loc.error(span, message, label).with_help(help);
+        self.errors.push(e);
+    }
+
+    pub(super) fn origin(&self, span: SourceSpan) -> Origin {
+        Origin { file: self.file.name().to_string(), offset: span.offset(), len: span.len() }
+    }
+
+    pub(super) fn plugin(&mut self, opt: PluginOpt) -> Option<Plugin> {
+        let before = self.errors.len();
+        let span = self.loc.span(&[FILE_OPTIONS, EXT_PLUGIN]);
+        if !is_kebab(&opt.name) {
+            let s = self.loc.narrow(span, "name");
+            self.err(s, format!("plugin name `{}` must be kebab-case (a-z, 0-9, -)", opt.name), "plugin name");
+        }
+        if !is_python_identifier(&opt.python_package) {
+            let s = self.loc.narrow(span, &format!("\"{}\"", opt.python_package));
+            self.err(s, format!("python_package `{}` is not a Python identifier", opt.python_package), "not an identifier");
+        }
+        if opt.targets.is_empty() {
+            self.err(span, "a plugin needs at least one target", "no `targets`");
+        }
+        let mut targets = Vec::new();
+        let mut seen = BTreeSet::new();
+        for t in opt.targets {
+            let s = self.loc.narrow(span, &format!("\"{}\"", t.id));
+            if t.id.is_empty() || !seen.insert(t.id.clone()) {
+                self.err(s, format!("target id `{}` is empty or declared twice", t.id), "target id");
+                continue;
+            }
+            if !t.api_version.contains('/') {
+                let s = self.loc.narrow(span, &format!("\"{}\"", t.api_version));
+                self.err(s, format!("api_version `{}` must be `group/version`", t.api_version), "not group/version");
+            }
+            targets.push(Target { id: t.id, title: t.title, api_version: t.api_version, install: t.install });
+        }
+        let target_ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
+
+        let mut messages = Vec::new();
+        let mut enums = Vec::new();
+        let mut spans = FieldSpans { by_field: BTreeMap::new() };
+        let all_messages: Vec<MessageDescriptor> = self.file.messages().flat_map(nested_messages).collect();
+        let all_enums: Vec<EnumDescriptor> = self
+            .file
+            .enums()
+            .chain(all_messages.iter().flat_map(|m| m.child_enums().collect::<Vec<_>>()))
+            .collect();
+        for message in &all_messages {
+            if message.is_map_entry() {
+                continue;
+            }
+            if let Some(m) = self.message(message, &target_ids, &mut spans) {
+                messages.push(m);
+            }
+        }
+        for e in &all_enums {
+            enums.push(self.enumeration(e, &target_ids));
+        }
+        self.check_type_names(&all_messages, &all_enums);
+        messages.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        enums.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+
+        let mut plugin = Plugin {
+            name: opt.name,
+            title: opt.title,
+            python_package: opt.python_package,
+            python_distribution: opt.python_distribution,
+            source: self.file.name().to_string(),
+            proto_package: self.file.package_name().to_string(),
+            targets,
+            messages,
+            enums,
+            task_types: Vec::new(),
+            file_descriptor: self.file.file_descriptor_proto().encode_to_vec(),
+            descriptor_set: descriptor_set(self.file),
+        };
+        for message in &all_messages {
+            if let Some(topt) = options::read::<TaskOpt>(&message.options(), options::TASK)
+                && let Some(task) = self.task_type(message, topt, &plugin, &spans) {
+                    plugin.task_types.push(task);
+                }
+        }
+        if plugin.task_types.is_empty() {
+            self.err(span, format!("plugin `{}` declares no task type", plugin.name), "no message sets `(flyteplugin.task)`");
+        }
+        plugin.task_types.sort_by(|a, b| a.name.cmp(&b.name));
+        (self.errors.len() == before).then_some(plugin)
+    }
+
+    /// Leading comment of the element at `path`, trimmed, paragraphs kept.
+    pub(super) fn doc(&self, path: &[i32]) -> String {
+        let text = self.loc.leading_comment(path).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end()).collect();
+        lines.join("\n").trim().to_string()
+    }
+}

@@ -1,0 +1,220 @@
+//! Resources: the object a task type creates in one target, its context values, and the payload
+//! fields flattened onto its CR paths.
+
+use std::collections::BTreeMap;
+
+use miette::SourceSpan;
+use prost_reflect::{Kind, MessageDescriptor};
+
+use super::fields::parse_transform;
+use super::{FieldSpans, FileCx};
+use crate::crpath::CrPath;
+use crate::model::*;
+use crate::options::*;
+
+impl FileCx<'_> {
+    pub(super) fn path(&mut self, text: &str, span: SourceSpan, what: &str) -> CrPath {
+        match CrPath::parse(text) {
+            Ok(p) => p,
+            Err(why) => {
+                let s = if text.is_empty() { span } else { self.loc.narrow(span, &format!("\"{text}\"")) };
+                self.err(s, format!("bad {what}: {why}"), "bad path");
+                CrPath::default()
+            }
+        }
+    }
+
+    pub(super) fn resource(
+        &mut self,
+        message: &MessageDescriptor,
+        r: ResourceOpt,
+        outputs: &[Output],
+        plugin: &Plugin,
+        spans: &FieldSpans,
+        span: SourceSpan,
+    ) -> Option<Resource> {
+        let before = self.errors.len();
+        if r.kind.is_empty() || r.plural.is_empty() || r.plural != r.plural.to_lowercase() {
+            self.err(span, format!("resource of target `{}` needs a kind and a lower-case plural", r.target), "kind / plural");
+        }
+        let name_rule = r.name_rule.unwrap_or_default();
+        if name_rule.max_length == 0 || name_rule.max_length > 253 {
+            self.err(span, format!("resource of target `{}` needs name_rule.max_length in 1..=253", r.target), "name rule");
+        }
+        if let Err(e) = regex::Regex::new(&name_rule.pattern) {
+            self.err(span, format!("name_rule.pattern is not a valid regular expression: {e}"), "name rule");
+        }
+        let mut context = Vec::new();
+        for c in &r.context {
+            let Some(source) = self.context_source(&c.source, span) else {
+                self.err(span, "a context value needs a source", "no source");
+                continue;
+            };
+            let path = self.path(&c.path, span, "context path");
+            context.push(ContextValue {
+                origin: self.origin(self.loc.narrow(span, &format!("\"{}\"", c.path))),
+                source,
+                path,
+                key_prefix: c.key_prefix.clone(),
+                chunk_size: c.chunk_size,
+                transform: parse_transform(&c.transform),
+                container_file: c.container_file.clone(),
+                max_entries: (c.max_entries > 0).then_some(c.max_entries),
+            });
+        }
+        let status = self.status(r.status.unwrap_or_default(), span, &r.target);
+        let mut sources = Vec::new();
+        for o in &r.outputs {
+            if !outputs.iter().any(|x| x.name == o.output) {
+                let s = self.loc.narrow(span, &format!("\"{}\"", o.output));
+                self.err(s, format!("output source names `{}`, which is not a task output", o.output), "unknown output");
+                continue;
+            }
+            let value = self.template(&o.value, span, "output");
+            sources.push(OutputSource { output: o.output.clone(), value });
+        }
+        for o in outputs {
+            if !sources.iter().any(|s| s.output == o.name) {
+                self.err_help(
+                    span,
+                    format!("output `{}` has no status source in target `{}`", o.name, r.target),
+                    "no `outputs: {output: ...}` for it",
+                    "add `outputs: {output: \"<name>\", value: \"{status....}\"}` to this resource",
+                );
+            }
+        }
+        sources.sort_by(|a, b| a.output.cmp(&b.output));
+        let mut log_links = Vec::new();
+        for l in &r.log_links {
+            let uri = self.template(&l.uri, span, "log link");
+            log_links.push(LogLink { name: l.name.clone(), uri });
+        }
+        let mut fields = Vec::new();
+        let mut stack = Vec::new();
+        self.flatten(message, &r.target, &CrPath::default(), "", spans, plugin, &mut stack, &mut fields);
+        self.check_duplicate_paths(&fields, &context);
+        (self.errors.len() == before).then(|| Resource {
+            origin: self.origin(span),
+            target: r.target,
+            kind: r.kind,
+            plural: r.plural,
+            namespaced: r.namespaced,
+            name_max_length: name_rule.max_length,
+            name_pattern: name_rule.pattern,
+            context,
+            status,
+            outputs: sources,
+            log_links,
+            fields,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn flatten(
+        &mut self,
+        message: &MessageDescriptor,
+        target: &str,
+        prefix: &CrPath,
+        proto_prefix: &str,
+        spans: &FieldSpans,
+        plugin: &Plugin,
+        stack: &mut Vec<String>,
+        out: &mut Vec<MappedField>,
+    ) {
+        if stack.iter().any(|m| m == message.full_name()) {
+            let span = self.loc.span(message.path());
+            self.err(span, format!("`{}` contains itself; a CR mapping must be finite", message.full_name()), "recursive message");
+            return;
+        }
+        stack.push(message.full_name().to_string());
+        let model = plugin.message(message.full_name()).clone();
+        for (field, desc) in model.fields.iter().zip(message.fields()) {
+            let span = spans.by_field[&format!("{}/{}", message.full_name(), field.name)];
+            let proto_path = if proto_prefix.is_empty() { field.name.clone() } else { format!("{proto_prefix}.{}", field.name) };
+            let Some(placement) = field.placements.get(target) else {
+                if let Some(key) = field.image_lookup {
+                    out.push(MappedField {
+                        origin: self.origin(span),
+                        proto_path,
+                        ty: field.ty.clone(),
+                        cardinality: field.cardinality.clone(),
+                        cr_path: None,
+                        transform: Transform::AsIs,
+                        note: format!("read by the backend: the {key:?} key of the prebuilt image lookup").to_lowercase(),
+                        default: field.default.clone(),
+                        default_from: None,
+                        validation: field.validation.clone(),
+                    });
+                }
+                continue;
+            };
+            let cr_path = placement.path.as_ref().map(|p| prefix.join(p));
+            let path_token = placement.path.as_ref().map(|p| self.loc.narrow(span, &format!("\"{p}\""))).unwrap_or(span);
+            out.push(MappedField {
+                origin: self.origin(path_token),
+                proto_path: proto_path.clone(),
+                ty: field.ty.clone(),
+                cardinality: field.cardinality.clone(),
+                cr_path: cr_path.clone(),
+                transform: placement.transform,
+                note: placement.note.clone(),
+                default: field.default.clone(),
+                default_from: field.default_from,
+                validation: field.validation.clone(),
+            });
+            if let (FieldType::Message(_), Some(cr_path), Kind::Message(child)) = (&field.ty, &cr_path, desc.kind()) {
+                match field.cardinality {
+                    Cardinality::Repeated => {
+                        self.flatten(&child, target, &cr_path.with_items(), &format!("{proto_path}[]"), spans, plugin, stack, out)
+                    }
+                    _ => self.flatten(&child, target, cr_path, &proto_path, spans, plugin, stack, out),
+                }
+            }
+        }
+        stack.pop();
+    }
+
+    pub(super) fn check_duplicate_paths(&mut self, fields: &[MappedField], context: &[ContextValue]) {
+        let mut seen: BTreeMap<&CrPath, &str> = BTreeMap::new();
+        for f in fields {
+            let Some(path) = &f.cr_path else { continue };
+            if let Some(first) = seen.get(path) {
+                let span = SourceSpan::from(f.origin.offset..f.origin.offset + f.origin.len);
+                self.err_help(
+                    span,
+                    format!("`{}` and `{first}` are both mapped to `{path}`", f.proto_path),
+                    "second field at this CR path",
+                    "each CR path takes one field; give one of them another path",
+                );
+            } else {
+                seen.insert(path, &f.proto_path);
+            }
+        }
+        // Context values may add entries to a collection a field also fills (a command next to
+        // user hyperparameters), but must not take a field's whole place.
+        for c in context {
+            if c.key_prefix.is_empty() && seen.contains_key(&c.path) && c.source == ContextSource::JobName {
+                let span = SourceSpan::from(c.origin.offset..c.origin.offset + c.origin.len);
+                self.err(span, format!("context value {:?} and field `{}` are both mapped to `{}`", c.source, seen[&c.path], c.path), "taken by a field");
+            }
+        }
+    }
+
+    pub(super) fn context_source(&mut self, text: &str, span: SourceSpan) -> Option<ContextSource> {
+        match text {
+            "" | "CONTEXT_SOURCE_UNSPECIFIED" => None,
+            "JOB_NAME" => Some(ContextSource::JobName),
+            "CONTAINER_IMAGE" => Some(ContextSource::ContainerImage),
+            "CONTAINER_COMMAND" => Some(ContextSource::ContainerCommand),
+            "OUTPUT_PREFIX" => Some(ContextSource::OutputPrefix),
+            "IAM_ROLE" => Some(ContextSource::IamRole),
+            "REGION" => Some(ContextSource::Region),
+            "PREBUILT_IMAGE" => Some(ContextSource::PrebuiltImage),
+            other => {
+                self.err(span, format!("unknown context source `{other}`"), "unknown");
+                None
+            }
+        }
+    }
+
+}
