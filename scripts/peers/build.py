@@ -105,7 +105,7 @@ def published(module: str, version: str, cwd: Path) -> bool:
 
 
 def wrapper_go_mod(name: str, spec: dict[str, str], upstream: str, cwd: Path) -> str:
-    go_line = next((l for l in upstream.splitlines() if l.startswith("go ")), "go 1.26")
+    go_line = next((line for line in upstream.splitlines() if line.startswith("go ")), "go 1.26")
     lines = [f"// Wrapper module for building {name}; written by scripts/peers/build.py.",
              f"module flyteplugin.test/peers/{name}", "", go_line, "",
              f"require {spec['module']} {spec['version']}", ""]
@@ -143,16 +143,22 @@ def build(name: str) -> Path:
     return out
 
 
-def main(argv: list[str]) -> None:
-    names = argv or list(peers())
+def ensure(*names: str) -> list[Path]:
+    """The binaries of `names`, built first where missing (one build at a time per machine)."""
     unknown = [n for n in names if n not in peers()]
     if unknown:
         sys.exit(f"error: unknown peer(s) {', '.join(unknown)}; known: {', '.join(peers())}")
+    if all(binary_path(n).is_file() for n in names):
+        return [binary_path(n) for n in names]
     CACHE.mkdir(exist_ok=True)
     with open(CACHE / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for name in names:
-            print(build(name))
+        return [build(name) for name in names]
+
+
+def main(argv: list[str]) -> None:
+    for path in ensure(*(argv or list(peers()))):
+        print(path)
 
 
 if __name__ == "__main__":

@@ -64,3 +64,21 @@ def pytest_configure(config):
         for folder in packages:
             _ensure_installed(folder)
     importlib.invalidate_caches()
+
+
+# --- the real control plane (scripts/peers/controlplane.py) ---
+
+sys.path.insert(0, str(REPO_ROOT / "scripts" / "peers"))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def control_plane(tmp_path_factory):
+    """A real etcd and kube-apiserver (RBAC, service-account tokens) for the whole session, started
+    on first use; `.kubeconfig` is the admin kubeconfig. The binaries are built from their Go
+    modules on the first run on a machine (scripts/peers/build.py) and cached in .peers/."""
+    from controlplane import ControlPlane
+
+    with ControlPlane(tmp_path_factory.mktemp("controlplane")) as cp:
+        yield cp
