@@ -10,6 +10,10 @@ module cannot follow; for those a small wrapper module is written under .peers/s
 the module and points each relative replace at the published sibling module of the same release.
 Other replace directives are copied as they are. Nothing of the peers' code is committed.
 
+flytepropeller is built without its Spark plugin: that plugin's dependency
+github.com/kubeflow/spark-operator is not served by the module proxy. Its wrapper module has its
+own main.go, written at build time from the upstream main (see `main_without`).
+
 Binaries land in .peers/<name>-<version>/<name>, written through a temporary file and a rename, so
 an interrupted build never leaves a binary that looks finished; a lock serializes concurrent runs.
 """
@@ -42,10 +46,11 @@ def kubernetes_staging_version(version: str) -> str:
     return re.sub(r"^v1\.", "v0.", version)
 
 
-def peers() -> dict[str, dict[str, str]]:
+def peers() -> dict[str, dict]:
     v = pinned_versions()
     k8s, etcd, flyte = v["KUBERNETES_VERSION"], v["ETCD_VERSION"], v["FLYTE_VERSION"]
     propeller = "github.com/flyteorg/flyte/flytepropeller"
+    flyteplugins = "github.com/flyteorg/flyte/flyteplugins"
     return {
         "kube-apiserver": {"module": "k8s.io/kubernetes", "version": k8s,
                            "package": "k8s.io/kubernetes/cmd/kube-apiserver",
@@ -53,7 +58,11 @@ def peers() -> dict[str, dict[str, str]]:
         "etcd": {"module": "go.etcd.io/etcd/server/v3", "version": etcd,
                  "package": "go.etcd.io/etcd/server/v3", "siblings": etcd},
         "flytepropeller": {"module": propeller, "version": flyte,
-                           "package": f"{propeller}/cmd/controller", "siblings": flyte},
+                           "package": f"{propeller}/cmd/controller", "siblings": flyte,
+                           # The Spark plugin's dependency github.com/kubeflow/spark-operator is not
+                           # served by the module proxy (403 "not available", every version), so
+                           # the binary loads every plugin of propeller's loader package but that one.
+                           "drop_imports": (f"{propeller}/plugins", [f"{flyteplugins}/go/tasks/plugins/k8s/spark"])},
         "kubectl-flyte": {"module": propeller, "version": flyte,
                           "package": f"{propeller}/cmd/kubectl-flyte", "siblings": flyte},
     }
@@ -72,9 +81,34 @@ def go(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
-def module_go_mod(module: str, version: str, cwd: Path) -> str:
-    info = json.loads(go("mod", "download", "-json", f"{module}@{version}", cwd=cwd))
-    return Path(info["GoMod"]).read_text()
+def module_download(module: str, version: str, cwd: Path) -> dict:
+    """`go mod download -json`: the module's go.mod (`GoMod`) and source folder (`Dir`)."""
+    return json.loads(go("mod", "download", "-json", f"{module}@{version}", cwd=cwd))
+
+
+BLANK_IMPORT = re.compile(r'^\s*_\s+"([^"]+)"\s*$', re.M)
+
+
+def main_without(spec: dict, module_dir: Path) -> str:
+    """The source of the peer's main package with its blank import of a loader package (whose only
+    job is to blank-import plugins) replaced by that package's own blank imports, minus the
+    dropped ones. The result is the upstream main with fewer plugins compiled in."""
+    loader, dropped = spec["drop_imports"]
+
+    def folder(package: str) -> Path:
+        return module_dir / package.removeprefix(spec["module"] + "/")
+
+    main_go = (folder(spec["package"]) / "main.go").read_text()
+    plugins = [p for f in sorted(folder(loader).glob("*.go")) if not f.name.endswith("_test.go")
+               for p in BLANK_IMPORT.findall(f.read_text())]
+    stale = [p for p in dropped if p not in plugins]
+    line = f'\t_ "{loader}"'
+    if stale or line not in main_go:
+        sys.exit(f"error: {spec['package']} at {spec['version']} no longer imports {stale or loader}; "
+                 "update drop_imports in scripts/peers/build.py")
+    kept = "\n".join(f'\t_ "{p}"' for p in plugins if p not in dropped)
+    return (f"// Written by scripts/peers/build.py: the main of {spec['package']} {spec['version']}, with the\n"
+            f"// plugins of {loader} except {', '.join(dropped)}.\n" + main_go.replace(line, kept))
 
 
 def replace_directives(go_mod: str) -> list[tuple[str, str]]:
@@ -132,12 +166,19 @@ def build(name: str) -> Path:
     started = time.monotonic()
     print(f"building {name} {spec['version']} from {spec['module']} (first run only) ...", file=sys.stderr)
     (src / "go.mod").write_text(f"module flyteplugin.test/peers/{name}\n\ngo 1.26\n")
-    upstream = module_go_mod(spec["module"], spec["version"], src)
-    (src / "go.mod").write_text(wrapper_go_mod(name, spec, upstream, src))
-    go("get", f"{spec['package']}@{spec['version']}", cwd=src)
+    download = module_download(spec["module"], spec["version"], src)
+    (src / "go.mod").write_text(wrapper_go_mod(name, spec, Path(download["GoMod"]).read_text(), src))
+    if "drop_imports" in spec:
+        # The wrapper module's own main package; `go build` resolves its imports from the graph.
+        (src / "main.go").write_text(main_without(spec, Path(download["Dir"])))
+        go("get", f"{spec['module']}@{spec['version']}", cwd=src)
+        package = "."
+    else:
+        go("get", f"{spec['package']}@{spec['version']}", cwd=src)
+        package = spec["package"]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{name}.tmp-{os.getpid()}")
-    go("build", "-trimpath", "-ldflags=-s -w", "-o", str(tmp), spec["package"], cwd=src)
+    go("build", "-trimpath", "-ldflags=-s -w", "-o", str(tmp), package, cwd=src)
     tmp.rename(out)
     print(f"built {out} in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return out
