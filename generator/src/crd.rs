@@ -272,5 +272,5 @@ fn error_at(sources: &Sources, origin: &Origin, needle: &str, message: String, l
         && let Some(i) = text.get(origin.offset..origin.offset + origin.len).and_then(|s| s.find(needle)) {
             span = SourceSpan::from(origin.offset + i..origin.offset + i + needle.len());
         }
-    ProtoError { message, source_code: NamedSource::new(&origin.file, text), span, label: label.into(), help: None }
+    ProtoError { message, source_code: NamedSource::new(&origin.file, text), span, label: label.into(), also: Vec::new(), help: None }
 }

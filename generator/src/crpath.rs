@@ -67,6 +67,19 @@ impl CrPath {
         Ok(Self { segments })
     }
 
+    /// A path as a plugin author writes it: every segment names one place, so `[]` (every item
+    /// of a list) is refused. Lists are filled by placing a repeated message field, whose
+    /// elements' fields then map inside each item.
+    pub fn parse_written(text: &str) -> Result<Self, String> {
+        let path = Self::parse(text)?;
+        if path.segments.contains(&Segment::Items) {
+            return Err(format!(
+                "`[]` in `{text}`: a path names one place; map a repeated message field to the list and its element fields inside each item"
+            ));
+        }
+        Ok(path)
+    }
+
     pub fn join(&self, other: &CrPath) -> CrPath {
         let mut segments = self.segments.clone();
         segments.extend(other.segments.iter().cloned());
@@ -148,36 +161,47 @@ pub struct Template {
 }
 
 impl Template {
-    pub fn parse(text: &str) -> Result<Self, String> {
+    /// Parses every placeholder; on failure, every mistake as `(offending text, reason)`.
+    pub fn parse(text: &str) -> Result<Self, Vec<(String, String)>> {
         let mut parts = Vec::new();
+        let mut errors = Vec::new();
         let mut rest = text;
         while let Some(open) = rest.find('{') {
             if open > 0 {
                 parts.push(Part::Literal(rest[..open].to_string()));
             }
             let after = &rest[open + 1..];
-            let close = after.find('}').ok_or_else(|| format!("unclosed `{{` in `{text}`"))?;
+            let Some(close) = after.find('}') else {
+                errors.push((rest[open..].to_string(), format!("unclosed `{{` in `{text}`")));
+                rest = "";
+                break;
+            };
             let inner = &after[..close];
             let placeholder = match inner {
-                "condition.message" => Placeholder::Condition("message".into()),
-                "condition.reason" => Placeholder::Condition("reason".into()),
-                _ => {
-                    let path = CrPath::parse(inner)?;
-                    match path.root() {
-                        Some("spec" | "status" | "metadata") => Placeholder::Path(path),
-                        _ => {
-                            return Err(format!(
-                                "placeholder `{{{inner}}}` must start with spec., status. or metadata., or be condition.message / condition.reason"
-                            ));
-                        }
+                "condition.message" => Some(Placeholder::Condition("message".into())),
+                "condition.reason" => Some(Placeholder::Condition("reason".into())),
+                _ => match CrPath::parse_written(inner) {
+                    Ok(path) if matches!(path.root(), Some("spec" | "status" | "metadata")) => Some(Placeholder::Path(path)),
+                    Ok(_) => {
+                        errors.push((format!("{{{inner}}}"), format!(
+                            "placeholder `{{{inner}}}` must start with spec., status. or metadata., or be condition.message / condition.reason"
+                        )));
+                        None
                     }
-                }
+                    Err(why) => {
+                        errors.push((format!("{{{inner}}}"), why));
+                        None
+                    }
+                },
             };
-            parts.push(Part::Placeholder(placeholder));
+            parts.extend(placeholder.map(Part::Placeholder));
             rest = &after[close + 1..];
         }
-        if rest.contains('}') {
-            return Err(format!("unmatched `}}` in `{text}`"));
+        if let Some(i) = rest.find('}') {
+            errors.push((rest[i..].to_string(), format!("unmatched `}}` in `{text}`")));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
         }
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.to_string()));
@@ -234,8 +258,12 @@ mod tests {
         assert_eq!(t.parts.len(), 4);
         assert_eq!(t.paths().count(), 2);
         assert!(Template::parse("{condition.message}").unwrap().uses_condition());
-        assert!(Template::parse("{foo.bar}").unwrap_err().contains("must start with"));
+        assert!(Template::parse("{foo.bar}").unwrap_err()[0].1.contains("must start with"));
         assert!(Template::parse("a {spec.x").is_err());
         assert!(Template::parse("a } b").is_err());
+        // Every mistake is reported, each with the text it is about.
+        let errors = Template::parse("{foo} and {status.a[]} and {spec.ok}").unwrap_err();
+        assert_eq!(errors.iter().map(|(at, _)| at.as_str()).collect::<Vec<_>>(), ["{foo}", "{status.a[]}"]);
+        assert!(CrPath::parse_written("spec.items[].name").unwrap_err().contains("`[]`"));
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use prost_reflect::FileDescriptor;
 
 /// One mistake in a `.proto`, with a label under the offending token.
@@ -16,6 +16,9 @@ pub struct ProtoError {
     #[label("{label}")]
     pub span: SourceSpan,
     pub label: String,
+    /// Further places the mistake involves, e.g. the other declaration of a clashing name.
+    #[label(collection)]
+    pub also: Vec<LabeledSpan>,
     #[help]
     pub help: Option<String>,
 }
@@ -113,12 +116,23 @@ impl<'a> Locator<'a> {
         }
     }
 
+    /// The text from `start` (inside `within`) up to the next `separator` or the end of
+    /// `within`: one entry of a repeated option field (`resources: {...} resources: {...}`), so
+    /// that narrowing inside it finds that entry's tokens, not the first entry's.
+    pub fn block(&self, within: SourceSpan, start: SourceSpan, separator: &str) -> SourceSpan {
+        let end = within.offset() + within.len();
+        let from = start.offset() + start.len();
+        let stop = self.text.get(from..end.min(self.text.len())).and_then(|s| s.find(separator)).map_or(end, |i| from + i);
+        SourceSpan::from(start.offset()..stop.max(start.offset()))
+    }
+
     pub fn error(&self, span: SourceSpan, message: impl Into<String>, label: impl Into<String>) -> ProtoError {
         ProtoError {
             message: message.into(),
             source_code: NamedSource::new(self.file.name(), self.source()),
             span,
             label: label.into(),
+            also: Vec::new(),
             help: None,
         }
     }
@@ -127,6 +141,12 @@ impl<'a> Locator<'a> {
 impl ProtoError {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a second label in the same file (the other side of a clash).
+    pub fn with_also(mut self, span: SourceSpan, label: impl Into<String>) -> Self {
+        self.also.push(LabeledSpan::new_with_span(Some(label.into()), span));
         self
     }
 }

@@ -23,6 +23,9 @@ pub struct Plugin {
     pub title: String,
     pub python_package: String,
     pub python_distribution: String,
+    /// The generated Rust crate (`<name>-plugin`) and its name in Rust paths.
+    pub rust_crate: String,
+    pub rust_crate_ident: String,
     /// The `.proto` file that declares the plugin, relative to the proto root.
     pub source: String,
     pub proto_package: String,
@@ -50,6 +53,13 @@ impl Plugin {
             .unwrap_or_else(|| panic!("generator bug: message {full_name} not in model"))
     }
 
+    pub fn target(&self, id: &str) -> &Target {
+        self.targets
+            .iter()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("generator bug: target {id} not in model"))
+    }
+
     pub fn enumeration(&self, full_name: &str) -> &Enum {
         self.enums
             .iter()
@@ -64,6 +74,18 @@ pub struct Target {
     pub title: String,
     pub api_version: String,
     pub install: String,
+    /// Names of the per-target items in each generated task module.
+    pub rust: TargetItems,
+}
+
+/// The Rust items a task module defines per target.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetItems {
+    pub build_fn: String,
+    pub interpret_fn: String,
+    pub phase_fn: String,
+    pub log_links_const: String,
+    pub outputs_const: String,
 }
 
 impl Target {
@@ -78,8 +100,10 @@ impl Target {
 #[derive(Debug, Clone, Serialize)]
 pub struct Message {
     pub full_name: String,
-    /// Name in generated code: nested messages are flattened as `OuterInner`.
+    /// Python class name: nested messages are flattened as `OuterInner`.
     pub type_name: String,
+    /// Path of the prost-generated type under `crate::model`: `["outer", "Inner"]`.
+    pub rust_path: Vec<String>,
     pub doc: String,
     /// Declaration order.
     pub fields: Vec<Field>,
@@ -93,8 +117,11 @@ pub struct Field {
     pub json_name: String,
     /// Identifier in generated Python (keywords get a `_` suffix).
     pub python_name: String,
-    /// Identifier in generated Rust (`r#` for keywords, `_` suffix for `self` and friends).
+    /// The field as prost-build names it (`imageRef` -> `image_ref`, `type` -> `r#type`).
     pub rust_name: String,
+    /// The local the Rust emitter binds a set sub-message to: `rust_name`, unless that is one of
+    /// the emitter's own locals.
+    pub rust_binding: String,
     pub doc: String,
     pub ty: FieldType,
     pub cardinality: Cardinality,
@@ -154,6 +181,17 @@ pub enum Cardinality {
     Repeated,
     /// `map<string, V>`; `FieldType` is the value type.
     Map,
+}
+
+impl Cardinality {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Self::Single => "a single",
+            Self::Optional => "an optional",
+            Self::Repeated => "a repeated",
+            Self::Map => "a map of",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -256,7 +294,13 @@ pub enum ImageKey {
 #[derive(Debug, Clone, Serialize)]
 pub struct Enum {
     pub full_name: String,
+    /// Python class name (flattened like messages).
     pub type_name: String,
+    /// Path of the prost-generated enum under `crate::model`.
+    pub rust_path: Vec<String>,
+    /// Module-level tables behind the Python enum's `api` and `unsupported_in`.
+    pub python_api_table: String,
+    pub python_unsupported_table: String,
     pub doc: String,
     /// Declaration order; the zero "unset" value first.
     pub values: Vec<EnumValue>,
@@ -266,6 +310,11 @@ pub struct Enum {
 pub struct EnumValue {
     pub name: String,
     pub number: i32,
+    /// The variant prost-build generates.
+    pub rust_variant: String,
+    /// The Python enum member: the value name without the enum's prefix when every member can
+    /// drop it, keywords suffixed with `_`.
+    pub python_member: String,
     pub doc: String,
     /// `None` only for the zero value, which means "not set".
     pub api: Option<String>,
@@ -277,6 +326,8 @@ pub struct TaskType {
     pub name: String,
     pub version: i32,
     pub python_class: String,
+    /// The task's module in the generated crate (`src/<rust_module>.rs`).
+    pub rust_module: String,
     /// Full name of the payload message.
     pub message: String,
     pub doc: String,

@@ -1,6 +1,6 @@
 //! Every kind of user mistake is a diagnostic at its file, line and column, and writes nothing.
 //! One snapshot per bad input under `tests/diagnostics/<case>/proto` (with `crds/` when the case
-//! needs a CRD schema).
+//! needs a CRD schema); `glob!` runs every case, so one failure does not hide the rest.
 
 mod common;
 
@@ -8,11 +8,12 @@ mod common;
 fn every_bad_input_is_a_located_diagnostic_and_writes_nothing() {
     let location = regex::Regex::new(r"demo/job\.proto:\d+:\d+").unwrap();
     let cases = common::cases(&common::repo().join("generator/tests/diagnostics"));
-    assert!(cases.len() >= 12, "expected at least 12 bad inputs, found {}", cases.len());
-    for case in cases {
+    assert!(cases.len() >= 26, "expected at least 26 bad inputs, found {}", cases.len());
+    insta::glob!("diagnostics/*/proto", |proto| {
+        let case = proto.parent().unwrap();
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let out = tempfile::tempdir().unwrap();
-        let mut options = common::options(case.join("proto"), out.path().join("generated"));
+        let mut options = common::options(proto.to_path_buf(), out.path().join("generated"));
         if case.join("crds").is_dir() {
             options.crd_schema.push(case.join("crds"));
         }
@@ -20,6 +21,20 @@ fn every_bad_input_is_a_located_diagnostic_and_writes_nothing() {
         let rendered = generator::diagnostics::render(&error);
         assert!(location.is_match(&rendered), "{name}: no file:line:column in\n{rendered}");
         assert!(!out.path().join("generated").exists(), "{name}: a failed run wrote files");
-        insta::assert_snapshot!(name, rendered);
+        insta::assert_snapshot!(rendered);
+    });
+}
+
+/// The inputs that once crashed an emitter or produced code that did not build are accepted and
+/// generate a whole tree; `tests/soundness` then builds, imports and renders it.
+#[test]
+fn every_soundness_fixture_generates() {
+    let cases = common::cases(&common::repo().join("generator/tests/soundness"));
+    assert!(cases.len() >= 3, "expected the soundness fixtures, found {}", cases.len());
+    for case in cases {
+        let options = common::options(case.join("proto"), std::path::PathBuf::new());
+        let (_, files, _) = generator::generate(&options)
+            .unwrap_or_else(|e| panic!("{}: {}", case.display(), generator::diagnostics::render(&e)));
+        assert!(files.iter().any(|f| f.path.ends_with("/src/model.rs")), "{}: no Rust model", case.display());
     }
 }

@@ -27,6 +27,10 @@ pub fn all(model: &Model) -> Vec<GeneratedFile> {
         jobs.into_iter().flat_map(|job| job.join().expect("generator bug: an emitter panicked")).collect()
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // The names pass made every output path unique; two files at one path would lose one.
+    if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
+        panic!("generator bug: two generated files at {}", pair[0].path);
+    }
     files
 }
 

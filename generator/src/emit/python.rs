@@ -8,7 +8,6 @@
 //! another generated package or on this repository.
 
 use askama::Template;
-use heck::ToShoutySnakeCase;
 
 use crate::model::*;
 use crate::write::GeneratedFile;
@@ -339,26 +338,7 @@ fn models_py(plugin: &Plugin, header: &str) -> ModelsPy {
     }
 }
 
-/// Member names drop the prefix proto style guides put on enum values (`INPUT_MODE_FILE` in
-/// `InputMode` becomes `FILE`), unless that would leave a name Python cannot use or two alike.
-fn member_names(e: &Enum) -> Vec<String> {
-    let short = e.full_name.rsplit('.').next().unwrap_or(&e.full_name);
-    let prefix = format!("{}_", short.to_shouty_snake_case());
-    let stripped: Vec<String> = e.values.iter().map(|v| v.name.strip_prefix(&prefix).unwrap_or(&v.name).to_string()).collect();
-    let usable = stripped.iter().all(|n| n.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_'));
-    let unique = {
-        let mut sorted = stripped.clone();
-        sorted.sort();
-        sorted.dedup();
-        sorted.len() == stripped.len()
-    };
-    let names = if usable && unique { stripped } else { e.values.iter().map(|v| v.name.clone()).collect() };
-    names.into_iter().map(|n| crate::idents::python(&n)).collect()
-}
-
 fn enum_view(e: &Enum) -> EnumView {
-    let names = member_names(e);
-    let table = e.type_name.to_shouty_snake_case();
     let mut text = if e.doc.is_empty() { format!("`{}`.", e.full_name) } else { e.doc.clone() };
     text.push_str(
         "\n\nA member's value is its proto value name, which is what proto3 JSON carries; `api` is the string \
@@ -370,16 +350,15 @@ fn enum_view(e: &Enum) -> EnumView {
         members: e
             .values
             .iter()
-            .zip(names)
-            .map(|(v, name)| MemberView {
-                name,
+            .map(|v| MemberView {
+                name: v.python_member.clone(),
                 value: py_str(&v.name),
                 api: v.api.as_deref().map_or_else(|| "None".to_string(), py_str),
                 docstring: (!v.doc.is_empty()).then(|| docstring(&v.doc, 4)),
             })
             .collect(),
-        api_table: format!("_{table}_API"),
-        unsupported_table: format!("_{table}_UNSUPPORTED_IN"),
+        api_table: e.python_api_table.clone(),
+        unsupported_table: e.python_unsupported_table.clone(),
         unsupported: e
             .values
             .iter()
@@ -394,14 +373,13 @@ fn enum_view(e: &Enum) -> EnumView {
 
 fn zero_member(plugin: &Plugin, enum_name: &str) -> String {
     let e = plugin.enumeration(enum_name);
-    format!("{}.{}", e.type_name, member_names(e)[0])
+    format!("{}.{}", e.type_name, e.values[0].python_member)
 }
 
 fn member_for(plugin: &Plugin, enum_name: &str, value_name: &str) -> String {
     let e = plugin.enumeration(enum_name);
-    let names = member_names(e);
-    let i = e.values.iter().position(|v| v.name == value_name).expect("lowering resolved enum defaults");
-    format!("{}.{}", e.type_name, names[i])
+    let value = e.values.iter().find(|v| v.name == value_name).expect("lowering resolved enum defaults");
+    format!("{}.{}", e.type_name, value.python_member)
 }
 
 fn scalar_hint(plugin: &Plugin, ty: &FieldType) -> String {
@@ -951,21 +929,6 @@ mod tests {
         assert!(wrapped[1..].iter().all(|l| l.starts_with("  word")));
         // Lines that fit (proto comments arrive wrapped) are left as they are.
         assert_eq!(wrap_line("short", 3), vec!["short".to_string()]);
-    }
-
-    #[test]
-    fn enum_members_drop_the_value_prefix_only_when_safe() {
-        let value = |name: &str| EnumValue { name: name.into(), number: 0, doc: String::new(), api: None, unsupported_in: vec![] };
-        let e = |full: &str, names: &[&str]| Enum {
-            full_name: full.into(),
-            type_name: full.rsplit('.').next().unwrap().into(),
-            doc: String::new(),
-            values: names.iter().map(|n| value(n)).collect(),
-        };
-        assert_eq!(member_names(&e("p.S3DataType", &["S3_DATA_TYPE_UNSPECIFIED", "S3_DATA_TYPE_S3_PREFIX"])), ["UNSPECIFIED", "S3_PREFIX"]);
-        assert_eq!(member_names(&e("p.Pull", &["PULL_UNSPECIFIED", "ALWAYS"])), ["UNSPECIFIED", "ALWAYS"]);
-        // `1X` is no identifier, so every member keeps its full name.
-        assert_eq!(member_names(&e("p.Size", &["SIZE_UNSPECIFIED", "SIZE_1X"])), ["SIZE_UNSPECIFIED", "SIZE_1X"]);
     }
 
     #[test]

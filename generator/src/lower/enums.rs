@@ -1,8 +1,10 @@
 //! Enums: each value's API string and the targets that reject it.
 
+use heck::ToShoutySnakeCase;
 use prost_reflect::EnumDescriptor;
 
-use super::{ENUM_VALUE_OPTIONS, EXT_VALUE, FileCx, names::type_name};
+use super::{ENUM_VALUE_OPTIONS, EXT_VALUE, FileCx, names::{python_members, rust_path, type_name}};
+use crate::idents;
 use crate::model::*;
 use crate::options::{self, *};
 
@@ -34,14 +36,26 @@ impl FileCx<'_> {
             values.push(EnumValue {
                 name: v.name().to_string(),
                 number: v.number(),
+                rust_variant: idents::rust_variant(e.name(), v.name()),
+                python_member: String::new(),
                 doc: self.doc(v.path()),
                 api,
                 unsupported_in,
             });
         }
+        let names: Vec<String> = values.iter().map(|v| v.name.clone()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        for (value, member) in values.iter_mut().zip(python_members(e.full_name(), &names)) {
+            value.python_member = member;
+        }
+        let type_name = type_name(e.full_name(), e.package_name());
+        let table = type_name.to_shouty_snake_case();
         Enum {
             full_name: e.full_name().to_string(),
-            type_name: type_name(e.full_name(), e.package_name()),
+            python_api_table: format!("_{table}_API"),
+            python_unsupported_table: format!("_{table}_UNSUPPORTED_IN"),
+            rust_path: rust_path(e.full_name(), e.package_name()),
+            type_name,
             doc: self.doc(e.path()),
             values,
         }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use miette::SourceSpan;
 use prost_reflect::{Cardinality as PbCardinality, FieldDescriptor, Kind, MessageDescriptor};
 
-use super::{EXT_FIELD, FIELD_OPTIONS, FieldSpans, FileCx, names::type_name};
+use super::{EXT_FIELD, FIELD_OPTIONS, FieldSpans, FileCx, names::{rust_binding, rust_path, type_name}};
 use crate::crpath::CrPath;
 use crate::idents;
 use crate::model::*;
@@ -14,8 +14,6 @@ use crate::options::{self, *};
 impl FileCx<'_> {
     pub(super) fn message(&mut self, message: &MessageDescriptor, targets: &[String], spans: &mut FieldSpans) -> Option<Message> {
         let mut fields = Vec::new();
-        let mut python_names: BTreeMap<String, String> = BTreeMap::new();
-        let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
         for oneof in message.oneofs() {
             if !oneof.is_synthetic() {
                 let span = self.loc.span(oneof.path());
@@ -38,20 +36,8 @@ impl FileCx<'_> {
             spans.by_field.insert(format!("{}/{}", message.full_name(), field.name()), opt_span);
 
             let python_name = idents::python(field.name());
-            let rust_name = idents::rust_field(field.name());
-            for (names, ident, lang) in [(&mut python_names, &python_name, "Python"), (&mut rust_names, &rust_name, "Rust")] {
-                if let Some(other) = names.get(ident) {
-                    let msg = format!(
-                        "fields `{other}` and `{}` of `{}` are both `{ident}` in generated {lang}",
-                        field.name(),
-                        message.full_name()
-                    );
-                    let s = self.loc.narrow(field_span, field.name());
-                    self.errors.push(self.loc.error(s, msg, "clashes after escaping").with_help("rename one of the fields"));
-                } else {
-                    names.insert(ident.clone(), field.name().to_string());
-                }
-            }
+            let rust_name = idents::rust_snake(field.name());
+            let rust_binding = rust_binding(&rust_name);
 
             let Some((ty, cardinality)) = self.field_type(&field, field_span) else { continue };
             let opt: FieldOpt = options::read(&field.options(), options::FIELD).unwrap_or_default();
@@ -68,12 +54,22 @@ impl FileCx<'_> {
             let validation = self.validation(message, &field, &ty, &cardinality, opt.validate.unwrap_or_default(), opt_span);
             let default = (!opt.default.is_empty()).then(|| self.default_value(&field, &ty, &opt.default, opt_span)).flatten();
             let default_from = self.context_source(&opt.default_from, opt_span);
+            if default_from.is_some() && (ty != FieldType::String || cardinality != Cardinality::Single) {
+                let s = self.loc.narrow(opt_span, "default_from");
+                self.err_help(
+                    s,
+                    format!("default_from fills `{}`, which is {} {}; context values are strings", field.name(), cardinality.describe(), ty.describe()),
+                    "needs a plain string field",
+                    "use default_from on a `string` field that is neither repeated, a map nor `optional`",
+                );
+            }
             fields.push(Field {
                 name: field.name().to_string(),
                 number: field.number(),
                 json_name: field.json_name().to_string(),
                 python_name,
                 rust_name,
+                rust_binding,
                 doc: self.doc(field.path()),
                 ty,
                 cardinality,
@@ -87,6 +83,7 @@ impl FileCx<'_> {
         Some(Message {
             full_name: message.full_name().to_string(),
             type_name: type_name(message.full_name(), message.package_name()),
+            rust_path: rust_path(message.full_name(), message.package_name()),
             doc: self.doc(message.path()),
             fields,
         })
@@ -126,7 +123,13 @@ impl FileCx<'_> {
                 }
                 FieldType::Enum(e.full_name().to_string())
             }
-            Kind::Message(m) if m.full_name() == "google.protobuf.Duration" => FieldType::Duration,
+            Kind::Message(m) if m.full_name() == "google.protobuf.Duration" => {
+                if cardinality == Cardinality::Map {
+                    self.err(span, format!("map field `{}` must have scalar values", field.name()), "Duration values");
+                    return None;
+                }
+                FieldType::Duration
+            }
             Kind::Message(m) => {
                 if m.parent_file() != *self.file {
                     self.err(span, format!("message `{}` must be declared in the plugin's file", m.full_name()), "message from another file");
@@ -177,7 +180,7 @@ impl FileCx<'_> {
                 }
                 None
             } else {
-                match CrPath::parse(&p.path) {
+                match CrPath::parse_written(&p.path) {
                     Ok(path) => Some(path),
                     Err(why) => {
                         let s = if p.path.is_empty() { token } else { self.loc.narrow(span, &format!("\"{}\"", p.path)) };

@@ -21,10 +21,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use miette::SourceSpan;
 use prost::Message as _;
-use prost_reflect::{EnumDescriptor, FileDescriptor, MessageDescriptor};
+use prost_reflect::{EnumDescriptor, FileDescriptor, MessageDescriptor, Syntax};
 
 use descriptors::{descriptor_set, nested_messages};
-use names::{check_unique_across_plugins, is_kebab, is_python_identifier};
+use names::{check_unique_across_plugins, is_kebab, is_python_identifier, is_target_id, target_items};
 use crate::diagnostics::{Error, Locator, ProtoError};
 use crate::load::Loaded;
 use crate::model::*;
@@ -32,6 +32,7 @@ use crate::options::{self, *};
 
 /// Descriptor path tags (field numbers in descriptor.proto) that lead to an element's options.
 const FILE_OPTIONS: i32 = 8;
+const FILE_SYNTAX: i32 = 12;
 const MESSAGE_OPTIONS: i32 = 7;
 const FIELD_OPTIONS: i32 = 8;
 const ENUM_VALUE_OPTIONS: i32 = 3;
@@ -95,6 +96,17 @@ impl FileCx<'_> {
     pub(super) fn plugin(&mut self, opt: PluginOpt) -> Option<Plugin> {
         let before = self.errors.len();
         let span = self.loc.span(&[FILE_OPTIONS, EXT_PLUGIN]);
+        if self.file.syntax() != Syntax::Proto3 {
+            let s = self.loc.span(&[FILE_SYNTAX]);
+            let s = if s.is_empty() { span } else { s };
+            self.err_help(
+                s,
+                "a plugin's .proto must use `syntax = \"proto3\";`",
+                "not proto3",
+                "task payloads travel as proto3 JSON (`TaskTemplate.custom`); proto2 defaults and required fields have no place there",
+            );
+            return None;
+        }
         if !is_kebab(&opt.name) {
             let s = self.loc.narrow(span, "name");
             self.err(s, format!("plugin name `{}` must be kebab-case (a-z, 0-9, -)", opt.name), "plugin name");
@@ -110,15 +122,23 @@ impl FileCx<'_> {
         let mut seen = BTreeSet::new();
         for t in opt.targets {
             let s = self.loc.narrow(span, &format!("\"{}\"", t.id));
-            if t.id.is_empty() || !seen.insert(t.id.clone()) {
-                self.err(s, format!("target id `{}` is empty or declared twice", t.id), "target id");
+            if !seen.insert(t.id.clone()) {
+                self.err(s, format!("target id `{}` is declared twice", t.id), "second declaration");
                 continue;
+            }
+            if !is_target_id(&t.id) {
+                self.err_help(
+                    s,
+                    format!("target id `{}` is not a lower-case name", t.id),
+                    "bad target id",
+                    "a target id names a folder and Rust items: a-z, 0-9, `-` and `_`, starting with a letter",
+                );
             }
             if !t.api_version.contains('/') {
                 let s = self.loc.narrow(span, &format!("\"{}\"", t.api_version));
                 self.err(s, format!("api_version `{}` must be `group/version`", t.api_version), "not group/version");
             }
-            targets.push(Target { id: t.id, title: t.title, api_version: t.api_version, install: t.install });
+            targets.push(Target { rust: target_items(&t.id), id: t.id, title: t.title, api_version: t.api_version, install: t.install });
         }
         let target_ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
 
@@ -142,11 +162,12 @@ impl FileCx<'_> {
         for e in &all_enums {
             enums.push(self.enumeration(e, &target_ids));
         }
-        self.check_type_names(&all_messages, &all_enums);
         messages.sort_by(|a, b| a.full_name.cmp(&b.full_name));
         enums.sort_by(|a, b| a.full_name.cmp(&b.full_name));
 
         let mut plugin = Plugin {
+            rust_crate: format!("{}-plugin", opt.name),
+            rust_crate_ident: format!("{}_plugin", opt.name.replace('-', "_")),
             name: opt.name,
             title: opt.title,
             python_package: opt.python_package,
@@ -170,6 +191,7 @@ impl FileCx<'_> {
             self.err(span, format!("plugin `{}` declares no task type", plugin.name), "no message sets `(flyteplugin.task)`");
         }
         plugin.task_types.sort_by(|a, b| a.name.cmp(&b.name));
+        self.check_names(&plugin);
         (self.errors.len() == before).then_some(plugin)
     }
 

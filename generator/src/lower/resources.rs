@@ -8,13 +8,13 @@ use prost_reflect::{Kind, MessageDescriptor};
 
 use super::fields::parse_transform;
 use super::{FieldSpans, FileCx};
-use crate::crpath::CrPath;
+use crate::crpath::{CrPath, Segment};
 use crate::model::*;
 use crate::options::*;
 
 impl FileCx<'_> {
     pub(super) fn path(&mut self, text: &str, span: SourceSpan, what: &str) -> CrPath {
-        match CrPath::parse(text) {
+        match CrPath::parse_written(text) {
             Ok(p) => p,
             Err(why) => {
                 let s = if text.is_empty() { span } else { self.loc.narrow(span, &format!("\"{text}\"")) };
@@ -34,20 +34,22 @@ impl FileCx<'_> {
         span: SourceSpan,
     ) -> Option<Resource> {
         let before = self.errors.len();
+        // `span` is this resource's entry; errors about the entry as a whole point at its target.
+        let token = self.loc.narrow(span, &format!("target: \"{}\"", r.target));
         if r.kind.is_empty() || r.plural.is_empty() || r.plural != r.plural.to_lowercase() {
-            self.err(span, format!("resource of target `{}` needs a kind and a lower-case plural", r.target), "kind / plural");
+            self.err(token, format!("resource of target `{}` needs a kind and a lower-case plural", r.target), "kind / plural");
         }
         let name_rule = r.name_rule.unwrap_or_default();
         if name_rule.max_length == 0 || name_rule.max_length > 253 {
-            self.err(span, format!("resource of target `{}` needs name_rule.max_length in 1..=253", r.target), "name rule");
+            self.err(token, format!("resource of target `{}` needs name_rule.max_length in 1..=253", r.target), "name rule");
         }
         if let Err(e) = regex::Regex::new(&name_rule.pattern) {
-            self.err(span, format!("name_rule.pattern is not a valid regular expression: {e}"), "name rule");
+            self.err(token, format!("name_rule.pattern is not a valid regular expression: {e}"), "name rule");
         }
         let mut context = Vec::new();
         for c in &r.context {
             let Some(source) = self.context_source(&c.source, span) else {
-                self.err(span, "a context value needs a source", "no source");
+                self.err(token, "a context value needs a source", "no source");
                 continue;
             };
             let path = self.path(&c.path, span, "context path");
@@ -76,7 +78,7 @@ impl FileCx<'_> {
         for o in outputs {
             if !sources.iter().any(|s| s.output == o.name) {
                 self.err_help(
-                    span,
+                    token,
                     format!("output `{}` has no status source in target `{}`", o.name, r.target),
                     "no `outputs: {output: ...}` for it",
                     "add `outputs: {output: \"<name>\", value: \"{status....}\"}` to this resource",
@@ -94,7 +96,7 @@ impl FileCx<'_> {
         self.flatten(message, &r.target, &CrPath::default(), "", spans, plugin, &mut stack, &mut fields);
         self.check_duplicate_paths(&fields, &context);
         (self.errors.len() == before).then(|| Resource {
-            origin: self.origin(span),
+            origin: self.origin(token),
             target: r.target,
             kind: r.kind,
             plural: r.plural,
@@ -188,6 +190,22 @@ impl FileCx<'_> {
                 );
             } else {
                 seen.insert(path, &f.proto_path);
+            }
+        }
+        // A context value names one place; inside a list it would have to say which items.
+        for c in context {
+            let list = fields.iter().filter_map(|f| f.cr_path.as_ref()).find_map(|p| {
+                let items = p.segments.iter().position(|s| *s == Segment::Items)?;
+                let list = CrPath { segments: p.segments[..items].to_vec() };
+                c.path.starts_with(&list).then_some(list)
+            });
+            if let Some(list) = list {
+                let span = SourceSpan::from(c.origin.offset..c.origin.offset + c.origin.len);
+                self.err(
+                    span,
+                    format!("context value {:?} at `{}` lands inside the list `{list}`, which a repeated field fills", c.source, c.path),
+                    "inside a list",
+                );
             }
         }
         // Context values may add entries to a collection a field also fills (a command next to

@@ -50,9 +50,12 @@ impl FileCx<'_> {
     pub(super) fn template(&mut self, text: &str, span: SourceSpan, what: &str) -> Template {
         match Template::parse(text) {
             Ok(t) => t,
-            Err(why) => {
-                let s = self.loc.narrow(span, text);
-                self.err(s, format!("bad {what} template: {why}"), "bad template");
+            Err(errors) => {
+                let within = self.loc.narrow(span, text);
+                for (at, why) in errors {
+                    let s = self.loc.narrow(within, &at);
+                    self.err(s, format!("bad {what} template: {why}"), "bad template");
+                }
                 Template::default()
             }
         }

@@ -6,7 +6,7 @@ use miette::SourceSpan;
 use prost_reflect::{Cardinality as PbCardinality, Kind, MessageDescriptor};
 
 use super::fields::{is_integer_kind, resolve_field};
-use super::names::{is_python_identifier, is_task_type_name};
+use super::names::{is_python_identifier, is_task_type_name, task_module};
 use super::{EXT_TASK, FieldSpans, FileCx, MESSAGE_OPTIONS};
 use crate::model::*;
 use crate::options::*;
@@ -46,7 +46,8 @@ impl FileCx<'_> {
                 self.err(token, format!("target `{}` has two resources in task type `{}`", r.target, opt.name), "second resource");
                 continue;
             }
-            if let Some(res) = self.resource(message, r, &outputs, plugin, spans, token) {
+            let block = self.loc.block(span, token, "resources:");
+            if let Some(res) = self.resource(message, r, &outputs, plugin, spans, block) {
                 resources.push(res);
             }
         }
@@ -63,6 +64,7 @@ impl FileCx<'_> {
             name: opt.name,
             version: opt.version,
             python_class: opt.python_class,
+            rust_module: task_module(message.full_name()),
             message: message.full_name().to_string(),
             doc: self.doc(message.path()),
             runs_task_container: opt.runs_task_container,

@@ -1,11 +1,10 @@
 //! `build_<target>`: the payload written onto the target's object field by field.
 
-use heck::ToSnakeCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::checks::{context_expr, is_set};
-use super::names::{field_ident, getter, keys, lit, path_tokens, type_path};
+use super::names::{field_ident, getter, ident, keys, lit, path_tokens, type_path};
 use crate::model::*;
 
 /// Expression for a scalar value of `field` read from `value`, shaped by `transform`.
@@ -98,7 +97,7 @@ pub(super) fn assign(plugin: &Plugin, m: &Message, target: &str, var: &TokenStre
                 }
             }
             (_, FieldType::Message(child)) => {
-                let sub = format_ident!("{}", f.name.to_snake_case());
+                let sub = ident(&f.rust_binding);
                 let sub_t = quote! { #sub };
                 let inner = assign(plugin, plugin.message(child), target, &sub_t, obj, &path, depth);
                 if inner.is_empty() {
@@ -166,7 +165,7 @@ pub(super) fn reject_unsupported(plugin: &Plugin, m: &Message, target: &str, var
                     }
                 }
                 (Cardinality::Single | Cardinality::Optional, FieldType::Message(child)) => {
-                    let sub = format_ident!("{}", f.name.to_snake_case());
+                    let sub = ident(&f.rust_binding);
                     let sub_t = quote! { #sub };
                     let sub_path = quote! { &#field_path };
                     let inner = reject_unsupported(plugin, plugin.message(child), target, &sub_t, &sub_path, depth + 1);
@@ -184,7 +183,7 @@ pub(super) fn reject_unsupported(plugin: &Plugin, m: &Message, target: &str, var
 pub(super) fn build_target(plugin: &Plugin, task: &TaskType, r: &Resource) -> TokenStream {
     let ty = type_path(plugin, &task.message);
     let m = plugin.message(&task.message);
-    let f = format_ident!("build_{}", r.target.to_snake_case());
+    let f = ident(&plugin.target(&r.target).rust.build_fn);
     let job = quote! { job };
     let object = format_ident!("object");
     let rejects = reject_unsupported(plugin, m, &r.target, &job, &quote! { "" }, 0);

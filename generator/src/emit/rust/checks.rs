@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::names::{field_ident, lit, type_path, variant};
 use crate::model::*;
@@ -11,7 +11,9 @@ use crate::model::*;
 pub(super) fn checks_rs(plugin: &Plugin) -> TokenStream {
     let enums = plugin.enums.iter().map(|e| enum_impl(plugin, e));
     let has_defaults = defaults_table(plugin);
-    let messages = plugin.messages.iter().map(|m| message_checks(plugin, m, &has_defaults));
+    let messages: Vec<TokenStream> = plugin.messages.iter().map(|m| message_checks(plugin, m, &has_defaults)).collect();
+    // Import only what the checks use, so a plugin without validation builds without warnings.
+    let validate_use = messages.iter().any(|m| m.to_string().contains("validate ::")).then(|| quote! { use machinery::validate; });
     quote! {
         //! Enum API strings, defaults and validation of every payload message, as the
         //! annotations declare them. Validation errors name the field path.
@@ -19,7 +21,7 @@ pub(super) fn checks_rs(plugin: &Plugin) -> TokenStream {
         #![allow(clippy::collapsible_if)]
 
         use machinery::plugin::{BuildContext, InvalidInput};
-        use machinery::validate;
+        #validate_use
 
         #(#enums)*
         #(#messages)*
@@ -29,7 +31,7 @@ pub(super) fn checks_rs(plugin: &Plugin) -> TokenStream {
 pub(super) fn enum_impl(plugin: &Plugin, e: &Enum) -> TokenStream {
     let ty = type_path(plugin, &e.full_name);
     let api_arms = e.values.iter().map(|v| {
-        let var = variant(e, v);
+        let var = variant(v);
         match &v.api {
             Some(api) => quote! { Self::#var => Some(#api), },
             None => quote! { Self::#var => None, },
@@ -38,7 +40,7 @@ pub(super) fn enum_impl(plugin: &Plugin, e: &Enum) -> TokenStream {
     let mut by_target: BTreeMap<&str, Vec<Ident>> = BTreeMap::new();
     for v in &e.values {
         for t in &v.unsupported_in {
-            by_target.entry(t).or_default().push(variant(e, v));
+            by_target.entry(t).or_default().push(variant(v));
         }
     }
     let unsupported_arms = by_target.iter().map(|(t, vars)| {
@@ -142,7 +144,7 @@ pub(super) fn default_literal(plugin: &Plugin, field: &Field, value: &serde_json
             let e = plugin.enumeration(name);
             let value = e.values.iter().find(|x| &x.name == v).expect("lowering checked the default");
             let ty = type_path(plugin, name);
-            let var = variant(e, value);
+            let var = variant(value);
             quote! { #ty::#var as i32 }
         }
         (FieldType::Float | FieldType::Double, v) => {
@@ -276,7 +278,8 @@ pub(super) fn field_validation(plugin: &Plugin, m: &Message, f: &Field) -> Vec<T
                 out.push(quote! { for (key, #value_binding) in &self.#id { #(#key_checks)* #(#value_checks)* } });
             }
             for list in &v.keys_not_in {
-                let list_id = format_ident!("{}", list);
+                let list_field = m.fields.iter().find(|x| &x.name == list).expect("lowering checked keys_not_in");
+                let list_id = field_ident(list_field);
                 let list_name = lit(list);
                 out.push(quote! {
                     validate::keys_not_in(&field, self.#id.keys(), &self.#list_id.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), #list_name)?;

@@ -1,7 +1,7 @@
 //! `apply_inputs`: moving a task's Flyte inputs into its payload.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::names::{field_ident, lit, type_path};
 use crate::model::*;
@@ -34,7 +34,7 @@ pub(super) fn apply_inputs(plugin: &Plugin, task: &TaskType) -> TokenStream {
                 let list_id = field_ident(&list_field);
                 let FieldType::Message(element) = &list_field.ty else { unreachable!() };
                 let name_field = input.name_field.as_deref().expect("lowered");
-                let name_id = format_ident!("{}", name_field);
+                let name_id = field_ident(plugin.message(element).fields.iter().find(|f| f.name == name_field).expect("lowered"));
                 let (target, _) = place(plugin, element, quote! { item }, &input.into);
                 let read = input_read(&input.ty, quote! { &item.#name_id });
                 steps.push(quote! {

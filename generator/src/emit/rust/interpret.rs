@@ -1,11 +1,10 @@
 //! `interpret_<target>`: an object's status read as a Flyte phase, log links and outputs.
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::crpath::{Part, Placeholder, Template};
-use super::names::{keys, lit, path_tokens};
+use super::names::{ident, keys, lit, path_tokens};
 use crate::model::*;
 
 /// The spec and status paths `interpret` reads for `r`, sorted, without paths inside another
@@ -61,9 +60,9 @@ pub(super) fn phase_tokens(p: Phase) -> TokenStream {
 }
 
 pub(super) fn interpret_target(plugin: &Plugin, task: &TaskType, r: &Resource) -> TokenStream {
-    let _ = plugin;
-    let f = format_ident!("interpret_{}", r.target.to_snake_case());
-    let phase_fn = format_ident!("phase_{}", r.target.to_snake_case());
+    let items = &plugin.target(&r.target).rust;
+    let f = ident(&items.interpret_fn);
+    let phase_fn = ident(&items.phase_fn);
     let status_path = path_tokens(&keys(&r.status.phase_path));
     let rules = r.status.rules.iter().map(|rule| {
         let phase = phase_tokens(rule.phase);
@@ -120,8 +119,8 @@ pub(super) fn interpret_target(plugin: &Plugin, task: &TaskType, r: &Resource) -
     });
     let doc = format!(" Status of `{}` `{}` as a Flyte phase, per the declared rules (first match wins).", r.target, r.kind);
     let links_doc = format!(" Log links of `{}` `{}`, rendered from the object.", r.target, r.kind);
-    let links_name = format_ident!("LOG_LINKS_{}", r.target.to_uppercase().replace('-', "_"));
-    let outputs_name = format_ident!("OUTPUTS_{}", r.target.to_uppercase().replace('-', "_"));
+    let links_name = ident(&items.log_links_const);
+    let outputs_name = ident(&items.outputs_const);
     let outputs_doc = format!(" Task outputs read from a succeeded `{}` `{}`.", r.target, r.kind);
     quote! {
         #[doc = #links_doc]

@@ -22,8 +22,6 @@ use proc_macro2::TokenStream;
 use crate::model::*;
 use crate::write::GeneratedFile;
 
-pub use names::crate_name;
-use names::module_name;
 use checks::checks_rs;
 use model::{descriptor_rs, model_rs};
 use registry::{cargo_toml, lib_rs, main_rs};
@@ -41,7 +39,7 @@ pub fn emit(plugin: &Plugin) -> Vec<GeneratedFile> {
     std::thread::scope(|scope| {
         let model = scope.spawn(|| GeneratedFile { path: format!("{dir}/src/model.rs"), contents: format!("{header}\n{}", model_rs(plugin)) });
         let checks = scope.spawn(|| rs("checks.rs", checks_rs(plugin), ""));
-        let tasks: Vec<_> = plugin.task_types.iter().map(|task| scope.spawn(move || rs(&format!("{}.rs", module_name(task)), task_rs(plugin, task), ""))).collect();
+        let tasks: Vec<_> = plugin.task_types.iter().map(|task| scope.spawn(move || rs(&format!("{}.rs", task.rust_module.trim_start_matches("r#")), task_rs(plugin, task), ""))).collect();
         let mut files = vec![
             GeneratedFile { path: format!("{dir}/Cargo.toml"), contents: cargo_toml(plugin) },
             rs("main.rs", main_rs(plugin), ""),

@@ -1,9 +1,9 @@
 //! The crate around the generated modules: Cargo.toml, the binary, and lib.rs with `PLUGIN`.
 
-use quote::{format_ident, quote};
+use quote::quote;
 use proc_macro2::TokenStream;
 
-use super::names::{crate_name, lit, module_name};
+use super::names::{ident, lit};
 use crate::model::*;
 
 pub(super) fn cargo_toml(plugin: &Plugin) -> String {
@@ -28,14 +28,14 @@ name = "{name}"
 path = "src/main.rs"
 "#,
         source = plugin.source,
-        name = crate_name(plugin),
+        name = plugin.rust_crate,
         title = plugin.title,
     )
 }
 
 pub(super) fn main_rs(plugin: &Plugin) -> TokenStream {
-    let krate = format_ident!("{}", crate_name(plugin).replace('-', "_"));
-    let text = format!(" The `{}` backend binary: the machinery's agent server with this plugin.", crate_name(plugin));
+    let krate = ident(&plugin.rust_crate_ident);
+    let text = format!(" The `{}` backend binary: the machinery's agent server with this plugin.", plugin.rust_crate);
     quote! {
         #![doc = #text]
         fn main() -> std::process::ExitCode {
@@ -48,7 +48,7 @@ pub(super) fn lib_rs(plugin: &Plugin) -> TokenStream {
     let title = format!(" {}: generated plugin crate.", plugin.title);
     let about = " Typed payloads (`model`), their defaults and validation (`checks`), and one module per task type with the mapping onto every target. `PLUGIN` is what the machinery serves.";
     let modules = plugin.task_types.iter().map(|t| {
-        let m = format_ident!("{}", module_name(t));
+        let m = ident(&t.rust_module);
         let d = format!(" Task type `{}`.", t.name);
         quote! { #[doc = #d] #[rustfmt::skip] pub mod #m; }
     });
@@ -59,7 +59,7 @@ pub(super) fn lib_rs(plugin: &Plugin) -> TokenStream {
         quote! { machinery::plugin::TargetDef { id: #id, api_version: #api } }
     });
     let tasks = plugin.task_types.iter().map(|t| {
-        let m = format_ident!("{}", module_name(t));
+        let m = ident(&t.rust_module);
         let (n, v, message) = (lit(&t.name), t.version, lit(&t.message));
         let outputs = t.outputs.iter().map(|o| lit(&o.name));
         quote! {

@@ -1,13 +1,12 @@
 //! One module per task type: `RESOURCES`, `build`, `interpret` and their per-target parts.
 
-use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::build::build_target;
 use super::inputs::apply_inputs;
 use super::interpret::{interpret_target, reads};
-use super::names::{lit, path_tokens, type_path};
+use super::names::{ident, lit, path_tokens, type_path};
 use crate::model::*;
 
 pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
@@ -33,12 +32,12 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
     });
     let build_arms = task.resources.iter().map(|r| {
         let t = lit(&r.target);
-        let f = format_ident!("build_{}", r.target.to_snake_case());
+        let f = ident(&plugin.target(&r.target).rust.build_fn);
         quote! { #t => #f(&job, request.context), }
     });
     let interpret_arms = task.resources.iter().map(|r| {
         let t = lit(&r.target);
-        let f = format_ident!("interpret_{}", r.target.to_snake_case());
+        let f = ident(&plugin.target(&r.target).rust.interpret_fn);
         quote! { #t => #f(object), }
     });
     let builders = task.resources.iter().map(|r| build_target(plugin, task, r));
