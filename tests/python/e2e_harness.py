@@ -4,7 +4,8 @@
   CRDs of one target and that target's simulated controller, and talks to its Kubernetes REST API
   and its `/test-double/` control endpoints.
 * `Backend` runs the real backend binary `target/debug/sagemaker-plugin --config FILE` against the
-  double (through a kubeconfig, as in a cluster) and hands out flyteidl's own gRPC stubs.
+  double or a real API server (through a kubeconfig, as in a cluster) and hands out flyteidl's own
+  gRPC stubs.
 * `create_request` builds the `CreateTaskRequest` propeller would send for a flytekit task.
 
 Both binaries come from `cargo build --workspace --bins` (scripts/test.sh runs it first); a missing
@@ -21,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import OrderedDict
+from functools import cache
 from pathlib import Path
 
 import grpc
@@ -41,16 +43,22 @@ XGBOOST_IMAGES = {
     "1.7-1": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
 }
 
-# Per target: the API group and version, and the plural of each task type's resource.
-TARGET_API = {
-    "ack": {"group": "sagemaker.services.k8s.aws", "version": "v1alpha1"},
-    "operator": {"group": "sagemaker.aws.amazon.com", "version": "v1"},
-}
-PLURALS = {
-    "sagemaker-k8s-builtin-training": "trainingjobs",
-    "sagemaker-k8s-custom-training": "trainingjobs",
-    "sagemaker-k8s-hyperparameter-tuning": "hyperparametertuningjobs",
-}
+
+@cache
+def sagemaker_model() -> dict:
+    """The lowered SageMaker plugin model (`cargo run -p generator -- --dump-model`): the tests
+    enumerate targets and task types from it, never from a hand-written list."""
+    out = subprocess.run(["cargo", "run", "-q", "-p", "generator", "--", "--dump-model"], cwd=REPO_ROOT,
+                         check=True, capture_output=True, text=True).stdout
+    return next(p for p in json.loads(out)["plugins"] if p["name"] == "sagemaker")
+
+
+# Per target: the API group and version; per task type: the plural of its resource (the same in
+# every target).
+TARGETS = [t["id"] for t in sagemaker_model()["targets"]]
+TARGET_API = {t["id"]: dict(zip(("group", "version"), t["api_version"].rsplit("/", 1))) for t in sagemaker_model()["targets"]}
+TASK_TYPES = [t["name"] for t in sagemaker_model()["task_types"]]
+PLURALS = {t["name"]: t["resources"][0]["plural"] for t in sagemaker_model()["task_types"]}
 
 
 def binary(name: str) -> Path:
@@ -114,6 +122,16 @@ class KubeDouble:
             raise RuntimeError(f"the test double printed no address within 20 s:\n{_log_tail(self.log)}")
         self.url = f"http://{line}"
 
+    def client_kubeconfig(self, path: Path) -> Path:
+        """A kubeconfig for the double (plain HTTP, no credentials: it has no authentication)."""
+        path.write_text(
+            "apiVersion: v1\nkind: Config\n"
+            f"clusters:\n- name: double\n  cluster: {{server: \"{self.url}\"}}\n"
+            "contexts:\n- name: double\n  context: {cluster: double, user: nobody}\n"
+            "current-context: double\nusers:\n- name: nobody\n  user: {}\n"
+        )
+        return path
+
     # --- the Kubernetes REST API ---
 
     def _request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, dict]:
@@ -175,18 +193,14 @@ class KubeDouble:
 
 
 class Backend:
-    """The backend binary, configured for `target`, with the double as its Kubernetes API."""
+    """The backend binary, configured for `target`. Its Kubernetes API is `api`: the test double, or
+    a real API server (tests/python/real_cluster.py); either writes the kubeconfig the backend
+    gets (`api.client_kubeconfig(path)`)."""
 
-    def __init__(self, target: str, double: KubeDouble, workdir: Path):
+    def __init__(self, target: str, api, workdir: Path):
         self.target = target
         self.workdir = workdir
-        self.kubeconfig = workdir / "kubeconfig"
-        self.kubeconfig.write_text(
-            "apiVersion: v1\nkind: Config\n"
-            f"clusters:\n- name: double\n  cluster: {{server: \"{double.url}\"}}\n"
-            "contexts:\n- name: double\n  context: {cluster: double, user: nobody}\n"
-            "current-context: double\nusers:\n- name: nobody\n  user: {}\n"
-        )
+        self.kubeconfig = api.client_kubeconfig(workdir / "kubeconfig")
         self.port, self.metrics_port = free_port(), free_port()
         images = "".join(f'      "{version}": "{image}"\n' for version, image in XGBOOST_IMAGES.items())
         self.config = workdir / "config.yaml"

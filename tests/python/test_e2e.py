@@ -1,19 +1,28 @@
-"""End to end, with real peers on both sides of the backend: flytekit builds the task templates and
+"""End to end, with real peers on every side of the backend: flytekit builds the task templates and
 inputs, flyteidl's own gRPC client calls the real backend binary the way propeller does, and the
-backend drives the Kubernetes API test double, whose simulated controller (ACK or the SageMaker
-operator) moves each job's status like the real controller. The double validates every custom
-resource against the target's real CRD schema.
+backend drives a real kube-apiserver (scripts/peers/controlplane.py) under the RBAC of the
+generated deploy bundle, with only its ServiceAccount's token (tests/python/real_cluster.py). The
+API server validates every custom resource against the target's real CRD schema; the target's
+simulated controller (ACK or the SageMaker operator, a kube-rs controller against the same API
+server) moves each job's status through the status subresource like the real controller.
 
-Each target gets its own double and backend for the whole module (a module-scoped, parametrized
-fixture); every test uses its own execution names, so tests do not see each other's jobs. A job's
-scenario is its `simulate` tag (`tags={"simulate": "fail"}` on the task config).
+Each target gets its bundle, controller and backend for the whole module (a module-scoped,
+parametrized fixture; the control plane is shared by the session); every test uses its own
+execution names, so tests do not see each other's jobs. A job's scenario is its `simulate` tag
+(`tags={"simulate": "fail"}` on the task config). Targets and task types come from the lowered
+model.
 
-What the backend guarantees during an API outage, as asserted in `test_api_outage`: CreateTask
-and DeleteTask answer UNAVAILABLE (propeller retries a failed abort; a failed create costs the
-task a retry); GetTask of a job whose object is already in the backend's watch cache keeps
-answering from that cache with the last known state, so propeller's polls do not fail; a backend
-that starts during the outage has nothing cached and answers GetTask with UNAVAILABLE. Once the
-API is back, CreateTask succeeds and the cache catches up with what changed meanwhile.
+Two tests need what a real API server cannot give and run against the Kubernetes API **test
+double** instead (`double_env`): its request counters (polls are answered from the watch cache
+with zero API requests) and its precise outage switch (every request answers 503 at once, and a
+backend can start during the outage). What the backend guarantees during an API outage, as
+asserted in `test_api_outage_test_double`: CreateTask and DeleteTask answer UNAVAILABLE (propeller
+retries a failed abort; a failed create costs the task a retry); GetTask of a job whose object is
+already in the backend's watch cache keeps answering from that cache with the last known state, so
+propeller's polls do not fail; a backend that starts during the outage has nothing cached and
+answers GetTask with UNAVAILABLE. Once the API is back, CreateTask succeeds and the cache catches
+up with what changed meanwhile. The real outage (kube-apiserver killed and restarted) is in
+test_real_faults.py.
 """
 
 import itertools
@@ -29,14 +38,14 @@ from flytekit import task
 from flytekit.types.directory import FlyteDirectory
 
 import flytekitplugins_sagemaker_k8s as sm
-from e2e_harness import PLURALS, REGION, Backend, KubeDouble, create_request, delete_request, get_request
+from e2e_harness import PLURALS, REGION, TARGETS, TASK_TYPES, Backend, KubeDouble, create_request, delete_request, get_request
+from real_cluster import RealCluster
 
-TARGETS = ["ack", "operator"]
 # A status step of the simulated controller, and the poll interval (propeller polls every 30 s;
 # the test polls fast so that it sees every phase).
 STEP_MS = 60
 POLL_S = 0.01
-TIMEOUT_S = 20
+TIMEOUT_S = 30
 BEST_OBJECTIVE_VALUE = 0.0421
 
 Phase = TaskExecution.Phase
@@ -101,7 +110,6 @@ def custom_train_fail(train: FlyteDirectory, epochs: int = 3) -> float:
 
 
 CUSTOM = {"succeed": custom_train_succeed, "fail": custom_train_fail}
-TASK_TYPES = ["sagemaker-k8s-builtin-training", "sagemaker-k8s-custom-training", "sagemaker-k8s-hyperparameter-tuning"]
 
 
 def make_task(task_type: str, scenario: str = "succeed"):
@@ -124,10 +132,10 @@ def new_execution(label: str) -> str:
 
 
 class Env:
-    """One target's double and backend."""
+    """One target's Kubernetes API (`cluster`: a `RealCluster` or the `KubeDouble`) and backend."""
 
-    def __init__(self, target: str, double: KubeDouble, backend: Backend):
-        self.target, self.double, self.backend = target, double, backend
+    def __init__(self, target: str, cluster, backend: Backend):
+        self.target, self.cluster, self.backend = target, cluster, backend
 
     def create(self, task_type: str, scenario: str = "succeed", label: str = "", retry_attempt: int = 0):
         entity, values = make_task(task_type, scenario)
@@ -174,33 +182,64 @@ class Job:
         return self.poll_until(lambda r: r.phase in TERMINAL, timeout)
 
     def object(self) -> dict | None:
-        return self.env.double.get(self.plural, self.name)
+        return self.env.cluster.get(self.plural, self.name)
 
     def objects_of_execution(self) -> list[dict]:
-        return self.env.double.list(self.plural, f"flyte.org/execution={self.execution}")
+        return self.env.cluster.list(self.plural, f"flyte.org/execution={self.execution}")
+
+
+def running(target: str, cluster, workdir) -> Env:
+    backend = Backend(target, cluster, workdir)
+    backend.start()
+    return Env(target, cluster, backend)
+
+
+def stopped(env: Env) -> None:
+    code = env.backend.stop()
+    assert code == 0, f"the backend exited with {code} on SIGTERM:\n{env.backend.log_tail()}"
 
 
 @pytest.fixture(scope="module", params=TARGETS)
-def env(request, tmp_path_factory):
+def env(request, control_plane, tmp_path_factory):
+    """The target's bundle, simulated controller and backend on the real API server."""
     target = request.param
     workdir = tmp_path_factory.mktemp(f"e2e-{target}")
-    double = KubeDouble(target, workdir, step_ms=STEP_MS)
-    backend = Backend(target, double, workdir)
+    cluster = RealCluster(control_plane, target, workdir, step_ms=STEP_MS)
     try:
-        backend.start()
-        yield Env(target, double, backend)
+        e = running(target, cluster, workdir)
+        yield e
+        stopped(e)
     finally:
-        code = backend.stop()
+        cluster.stop()
+
+
+@pytest.fixture(scope="module", params=TARGETS)
+def double_env(request, tmp_path_factory):
+    """The target on the Kubernetes API test double, for what a real API server cannot give."""
+    target = request.param
+    workdir = tmp_path_factory.mktemp(f"e2e-double-{target}")
+    double = KubeDouble(target, workdir, step_ms=STEP_MS)
+    try:
+        e = running(target, double, workdir)
+        yield e
+        stopped(e)
+    finally:
         double.stop()
-        assert code == 0, f"the backend exited with {code} on SIGTERM:\n{backend.log_tail()}"
 
 
 @pytest.fixture
 def resumed(env):
-    """Leaves the simulation running and the API available whatever the test did."""
+    """Leaves the simulation running whatever the test did."""
     yield env
-    env.double.pause_simulation(False)
-    env.double.set_unavailable(False)
+    env.cluster.pause_simulation(False)
+
+
+@pytest.fixture
+def resumed_double(double_env):
+    """Leaves the double's simulation running and its API available whatever the test did."""
+    yield double_env
+    double_env.cluster.pause_simulation(False)
+    double_env.cluster.set_unavailable(False)
 
 
 def literal_value(literal):
@@ -256,10 +295,10 @@ def test_calls_answer_without_a_nagle_delay(env):
 def test_runs_to_success_with_outputs(env, task_type):
     job = env.create(task_type, label="ok")
 
-    # The CR the double accepted (so it validated against the target's CRD schema).
+    # The CR the API server accepted (so it validated against the target's CRD schema).
     [obj] = job.objects_of_execution()
     assert obj["metadata"]["name"] == job.name
-    assert obj["apiVersion"] == f"{env.double.group}/{env.double.version}"
+    assert obj["apiVersion"] == f"{env.cluster.group}/{env.cluster.version}"
 
     first = job.get()
     assert first.phase in (Phase.QUEUED, Phase.WAITING_FOR_RESOURCES, Phase.INITIALIZING, Phase.RUNNING), job.phases()
@@ -268,11 +307,6 @@ def test_runs_to_success_with_outputs(env, task_type):
 
     running = job.poll_until(lambda r: r.phase == Phase.RUNNING or r.phase in TERMINAL)
     assert running.phase == Phase.RUNNING, job.phases()
-    # Polls are answered from the backend's watch cache, not with API requests.
-    gets_before = env.double.request_count("get", "object")
-    for _ in range(5):
-        job.get()
-    assert env.double.request_count("get", "object") == gets_before
 
     done = job.run_to_end()
     assert done.phase == Phase.SUCCEEDED, f"{job.phases()}: {done.message}"
@@ -307,7 +341,7 @@ def test_runs_to_success_with_outputs(env, task_type):
         }
         if env.target == "operator":
             # The operator's trial TrainingJobs, one of them the best.
-            trials = [o["metadata"]["name"] for o in env.double.list("trainingjobs") if o["metadata"]["name"].startswith(job_name_of(obj))]
+            trials = [o["metadata"]["name"] for o in env.cluster.list("trainingjobs") if o["metadata"]["name"].startswith(job_name_of(obj))]
             assert len(trials) == 3 and best in trials, trials
 
 
@@ -335,13 +369,13 @@ def expected(target: str, scenario: str, kind: str):
 def test_scenarios_end_in_the_controllers_phase_and_message(env, resumed):
     """Every scenario of the simulated controller, for training and tuning, all jobs at once."""
     # Held while the jobs are created, so that all start together and every phase gets polled.
-    env.double.pause_simulation(True)
+    env.cluster.pause_simulation(True)
     jobs = []
     for scenario in SCENARIOS:
         for task_type, kind in [("sagemaker-k8s-builtin-training", "training"), ("sagemaker-k8s-hyperparameter-tuning", "tuning")]:
             jobs.append((scenario, kind, env.create(task_type, scenario)))
     jobs.append(("fail", "training", env.create("sagemaker-k8s-custom-training", "fail")))
-    env.double.pause_simulation(False)
+    env.cluster.pause_simulation(False)
     deadline = time.monotonic() + TIMEOUT_S
     pending = list(jobs)
     while pending:
@@ -380,7 +414,7 @@ def test_abort_deletes_the_object_after_the_controller_stops_the_job(env, task_t
     assert seen[-1] in ("Stopping", "Stopped"), seen
     assert job.objects_of_execution() == []
     if env.target == "operator" and job.plural == "hyperparametertuningjobs":
-        assert not [o for o in env.double.list("trainingjobs") if o["metadata"]["name"].startswith(job.name[:32])], "trials deleted too"
+        assert not [o for o in env.cluster.list("trainingjobs") if o["metadata"]["name"].startswith(job.name[:32])], "trials deleted too"
     # Propeller retries an abort until it succeeds, so a repeat must succeed too.
     env.backend.agent.DeleteTask(delete_request(job.template, job.resource_meta), timeout=10)
 
@@ -394,7 +428,7 @@ def test_backend_restart_mid_run_keeps_the_job(env, resumed):
     job = env.create("sagemaker-k8s-builtin-training", label="restart")
     job.poll_until(lambda r: r.phase == Phase.RUNNING)
     # Held still, so that "continues" means the same answer, not a later one.
-    env.double.pause_simulation(True)
+    env.cluster.pause_simulation(True)
     settle()
     before = job.get()
 
@@ -403,22 +437,37 @@ def test_backend_restart_mid_run_keeps_the_job(env, resumed):
     after = job.get()
     assert (after.phase, after.message, list(after.log_links)) == (before.phase, before.message, list(before.log_links))
 
-    env.double.pause_simulation(False)
+    env.cluster.pause_simulation(False)
     done = job.run_to_end()
     assert done.phase == Phase.SUCCEEDED, job.phases()
     assert len(job.objects_of_execution()) == 1
 
 
-def test_api_outage(env, resumed):
+def test_polls_are_answered_from_the_watch_cache_test_double(double_env):
+    """Test double: its request counters show that polls cost no API request once cached."""
+    env = double_env
+    job = env.create("sagemaker-k8s-builtin-training", label="cached")
+    job.poll_until(lambda r: r.phase == Phase.RUNNING)
+    gets_before = env.cluster.request_count("get", "object")
+    for _ in range(5):
+        job.get()
+    assert env.cluster.request_count("get", "object") == gets_before
+    assert job.run_to_end().phase == Phase.SUCCEEDED, job.phases()
+
+
+def test_api_outage_test_double(double_env, resumed_double):
+    """Test double: its outage switch fails every request at once and keeps failing while a
+    backend starts (a real API server killed mid-run is in test_real_faults.py)."""
+    env = double_env
     watched = env.create("sagemaker-k8s-builtin-training", label="watched")
     watched.poll_until(lambda r: r.phase == Phase.RUNNING)
     # Held, so the job is still running when the outage starts.
-    env.double.pause_simulation(True)
+    env.cluster.pause_simulation(True)
     settle()
     entity, values = make_task("sagemaker-k8s-builtin-training")
     request = create_request(entity, values, new_execution("outage"))
 
-    env.double.set_unavailable(True)
+    env.cluster.set_unavailable(True)
     with pytest.raises(grpc.RpcError) as error:
         env.backend.agent.CreateTask(request, timeout=10)
     assert error.value.code() == grpc.StatusCode.UNAVAILABLE, error.value
@@ -436,8 +485,8 @@ def test_api_outage(env, resumed):
         watched.get()
     assert error.value.code() == grpc.StatusCode.UNAVAILABLE, error.value
 
-    env.double.set_unavailable(False)
-    env.double.pause_simulation(False)
+    env.cluster.set_unavailable(False)
+    env.cluster.pause_simulation(False)
     recovered = Job(env, request, env.backend.agent.CreateTask(request, timeout=10).resource_meta)
     assert recovered.run_to_end().phase == Phase.SUCCEEDED, recovered.phases()
     # The watch came back and the cache caught up with the job that ran on meanwhile.
@@ -461,5 +510,10 @@ def test_create_task_twice_makes_one_object(env):
 
 
 def test_the_simulated_controller_saw_no_problems(env):
-    """Every status it wrote fit the CRD and every scenario tag was known (runs last per target)."""
-    assert env.double.simulation()["errors"] == []
+    """Every status it wrote was accepted and kept whole by the API server (nothing pruned) and
+    every scenario tag was known (runs last per target)."""
+    assert env.cluster.simulation()["errors"] == []
+
+
+def test_the_test_doubles_simulated_controller_saw_no_problems(double_env):
+    assert double_env.cluster.simulation()["errors"] == []

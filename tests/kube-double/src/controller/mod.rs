@@ -27,8 +27,13 @@
 //!
 //! While the double simulates an outage the controllers stand still too: they would talk to the
 //! same API server.
+//!
+//! The same scripts ([`claim`], [`plan`], [`deletion_step`], the operator's trials) also drive
+//! [`live`]: the simulated controllers as kube-rs controllers against a real kube-apiserver (the
+//! `simulated-controller` binary), which is what the end-to-end tests use.
 
 mod ack;
+pub mod live;
 mod operator;
 
 use std::collections::{HashMap, HashSet};
@@ -220,6 +225,14 @@ impl JobKind {
             Self::Tuning => "hyperParameterTuningJobStatus",
         }
     }
+
+    /// The spec field holding the SageMaker job name.
+    fn job_name_field(self) -> &'static str {
+        match self {
+            Self::Training => "trainingJobName",
+            Self::Tuning => "hyperParameterTuningJobName",
+        }
+    }
 }
 
 /// One resource a controller watches.
@@ -337,57 +350,17 @@ impl Controller {
     /// Claims the object with the finalizer (the real controllers do so before calling AWS, so a
     /// deletion can never leave a job running unnoticed) and plans its status script.
     fn first_sight(&self, w: Watched, object: &Value, finalizer: &str) -> Result<(Vec<Value>, Option<String>), String> {
-        let (scenario, problem) = match Scenario::of_spec(&object["spec"]) {
-            Ok(s) => (s, None),
-            Err(e) => (Scenario::Succeed, Some(e)),
-        };
-        let name = match self.flavor {
-            Flavor::Ack => ack::job_name(w.kind, object),
-            Flavor::Operator => operator::job_name(w.kind, object),
-        };
-        let job_name_field = match w.kind {
-            JobKind::Training => "trainingJobName",
-            JobKind::Tuning => "hyperParameterTuningJobName",
-        };
         let updated = self
             .core
-            .modify(w.crd, namespace(object), object_name(object), Part::Whole, |o| {
-                let list = o["metadata"]["finalizers"].as_array().cloned().unwrap_or_default();
-                if !list.iter().any(|f| f == finalizer) {
-                    let mut list = list;
-                    list.push(Value::String(finalizer.to_string()));
-                    o["metadata"]["finalizers"] = Value::Array(list);
-                }
-                // The operator writes the name it generated back into the spec.
-                if o["spec"][job_name_field].as_str().is_none_or(str::is_empty) {
-                    o["spec"][job_name_field] = Value::String(name.clone());
-                }
-            })
+            .modify(w.crd, namespace(object), object_name(object), Part::Whole, |o| claim(self.flavor, w.kind, o, finalizer))
             .map_err(|e| format!("cannot add the finalizer: {e}"))?;
-        let region = match self.flavor {
-            Flavor::Ack => updated["metadata"]["annotations"]["services.k8s.aws/region"].as_str().unwrap_or(DEFAULT_REGION).to_string(),
-            Flavor::Operator => updated["spec"]["region"].as_str().unwrap_or(DEFAULT_REGION).to_string(),
-        };
-        let job = Job { spec: &updated["spec"], name, region, kind: w.kind, scenario, seen_at: meta::now_rfc3339() };
-        let script = match self.flavor {
-            Flavor::Ack => ack::script(&job),
-            Flavor::Operator => operator::script(&job),
-        };
-        Ok((script, problem))
+        Ok(plan(self.flavor, w.kind, &updated))
     }
 
     /// The controllers' deletion path: stop a running job, wait for it to stop, clean up, then let
     /// the object go.
     fn finish_deletion(&mut self, w: Watched, object: &Value, finalizer: &str) -> Result<(), String> {
-        let status = &object["status"];
-        let next = match (self.flavor, status[w.kind.status_field()].as_str()) {
-            (Flavor::Ack, Some("InProgress")) => Some(ack::stopping(w.kind, status)),
-            (Flavor::Ack, Some("Stopping")) => Some(ack::stopped(w.kind, status, "Stopped")),
-            (Flavor::Operator, Some("InProgress")) => Some(operator::stopping(w.kind, status)),
-            (Flavor::Operator, Some("Stopping")) => Some(operator::stopped(w.kind, status, "Stopped")),
-            _ => None,
-        };
-        if let Some(next) = next {
+        if let Some(next) = deletion_step(self.flavor, w.kind, &object["status"]) {
             let written = self.write_status(w, object, next)?;
             if self.flavor == Flavor::Operator && w.kind == JobKind::Tuning {
                 operator::sync_trials(&self.core, &written)?;
@@ -397,19 +370,70 @@ impl Controller {
         if self.flavor == Flavor::Operator && w.kind == JobKind::Tuning {
             operator::delete_trials(&self.core, object)?;
         }
-        self.core
-            .modify(w.crd, namespace(object), object_name(object), Part::Whole, |o| {
-                if let Some(list) = o["metadata"]["finalizers"].as_array_mut() {
-                    list.retain(|f| f != finalizer);
-                }
-            })
-            .map(|_| ())
-            .or_else(ignore_not_found)
+        self.core.modify(w.crd, namespace(object), object_name(object), Part::Whole, |o| release(o, finalizer)).map(|_| ()).or_else(ignore_not_found)
     }
 
     /// Writes a status through the store, after checking it against the CRD.
     fn write_status(&self, w: Watched, object: &Value, status: Value) -> Result<Value, String> {
         write_status(&self.core, w.crd, object, status, self.flavor)
+    }
+}
+
+/// What a controller does to an object on first sight: adds its finalizer and, where the spec
+/// names no job, writes the job name it chose into the spec (the operator does so).
+pub(crate) fn claim(flavor: Flavor, kind: JobKind, object: &mut Value, finalizer: &str) {
+    let name = match flavor {
+        Flavor::Ack => ack::job_name(kind, object),
+        Flavor::Operator => operator::job_name(kind, object),
+    };
+    let list = object["metadata"]["finalizers"].as_array().cloned().unwrap_or_default();
+    if !list.iter().any(|f| f == finalizer) {
+        let mut list = list;
+        list.push(Value::String(finalizer.to_string()));
+        object["metadata"]["finalizers"] = Value::Array(list);
+    }
+    let field = kind.job_name_field();
+    if object["spec"][field].as_str().is_none_or(str::is_empty) {
+        object["spec"][field] = Value::String(name);
+    }
+}
+
+/// The status script of a claimed object, and a problem to report once (an unknown scenario tag;
+/// the object then runs as `succeed`).
+pub(crate) fn plan(flavor: Flavor, kind: JobKind, claimed: &Value) -> (Vec<Value>, Option<String>) {
+    let (scenario, problem) = match Scenario::of_spec(&claimed["spec"]) {
+        Ok(s) => (s, None),
+        Err(e) => (Scenario::Succeed, Some(e)),
+    };
+    let name = claimed["spec"][kind.job_name_field()].as_str().unwrap_or_default().to_string();
+    let region = match flavor {
+        Flavor::Ack => claimed["metadata"]["annotations"]["services.k8s.aws/region"].as_str().unwrap_or(DEFAULT_REGION).to_string(),
+        Flavor::Operator => claimed["spec"]["region"].as_str().unwrap_or(DEFAULT_REGION).to_string(),
+    };
+    let job = Job { spec: &claimed["spec"], name, region, kind, scenario, seen_at: meta::now_rfc3339() };
+    let script = match flavor {
+        Flavor::Ack => ack::script(&job),
+        Flavor::Operator => operator::script(&job),
+    };
+    (script, problem)
+}
+
+/// The next status of an object being deleted: a running job is stopped first (Stopping, then
+/// Stopped); `None` once there is nothing left to stop, and the finalizer can go.
+pub(crate) fn deletion_step(flavor: Flavor, kind: JobKind, status: &Value) -> Option<Value> {
+    match (flavor, status[kind.status_field()].as_str()) {
+        (Flavor::Ack, Some("InProgress")) => Some(ack::stopping(kind, status)),
+        (Flavor::Ack, Some("Stopping")) => Some(ack::stopped(kind, status, "Stopped")),
+        (Flavor::Operator, Some("InProgress")) => Some(operator::stopping(kind, status)),
+        (Flavor::Operator, Some("Stopping")) => Some(operator::stopped(kind, status, "Stopped")),
+        _ => None,
+    }
+}
+
+/// Removes `finalizer` from the object.
+pub(crate) fn release(object: &mut Value, finalizer: &str) {
+    if let Some(list) = object["metadata"]["finalizers"].as_array_mut() {
+        list.retain(|f| f != finalizer);
     }
 }
 
@@ -426,7 +450,7 @@ pub(crate) fn write_status(core: &Core, crd: usize, object: &Value, mut status: 
     }
 }
 
-fn stamp(status: &mut Value, current: &Value, flavor: Flavor, kind: &str) {
+pub(crate) fn stamp(status: &mut Value, current: &Value, flavor: Flavor, kind: &str) {
     let now = meta::now_rfc3339();
     match flavor {
         Flavor::Operator => status["lastCheckTime"] = Value::String(now.clone()),

@@ -12,7 +12,7 @@ use super::{BEST_OBJECTIVE_VALUE, Flavor, INTERIM_OBJECTIVE_VALUE, Job, JobKind,
 use crate::state::{Core, FieldValidation, Part};
 
 /// The finalizer of the TrainingJob objects the operator creates for a tuning job's trials.
-pub(super) const TRIAL_FINALIZER: &str = "sagemaker-operator-hpo-trainingjob";
+pub(crate) const TRIAL_FINALIZER: &str = "sagemaker-operator-hpo-trainingjob";
 const GROUP: &str = "sagemaker.aws.amazon.com";
 const SYNCHRONIZING: &str = "SynchronizingK8sJobWithSageMaker";
 
@@ -196,7 +196,7 @@ pub(super) fn stopped(kind: JobKind, status: &Value, secondary: &str) -> Value {
     s
 }
 
-fn trial_names(tuning: &Value) -> Vec<String> {
+pub(crate) fn trial_names(tuning: &Value) -> Vec<String> {
     let name = tuning["spec"]["hyperParameterTuningJobName"].as_str().unwrap_or_default();
     (1..=trial_count(&tuning["spec"])).map(|i| trial_name(name, i)).collect()
 }
@@ -205,58 +205,78 @@ fn trainingjob_crd(core: &Core) -> Result<usize, String> {
     core.find_crd(GROUP, "trainingjobs").ok_or_else(|| "the operator's TrainingJob CRD is not loaded".to_string())
 }
 
-/// Keeps the trial TrainingJob objects in step with their tuning job (just written as `tuning`):
-/// created when the search starts, then moved to the tuning job's final state.
-pub(super) fn sync_trials(core: &Core, tuning: &Value) -> Result<(), String> {
+/// What the trials of a tuning job (just written as `tuning`) should look like now: each trial's
+/// name and status, and whether a missing trial is created (while the search runs) or left absent.
+pub(crate) struct TrialPlan {
+    pub statuses: Vec<(String, Value)>,
+    pub create_missing: bool,
+}
+
+pub(crate) fn trial_plan(tuning: &Value) -> Option<TrialPlan> {
     if tuning.is_null() {
-        return Ok(());
+        return None;
     }
-    let crd = trainingjob_crd(core)?;
-    let ns = namespace(tuning);
     let spec = &tuning["spec"];
-    let tuning_status = &tuning["status"];
     let region = spec["region"].as_str().unwrap_or(super::DEFAULT_REGION);
     let output = spec["trainingJobDefinition"]["outputDataConfig"]["s3OutputPath"].as_str().unwrap_or_default();
-    let (primary, secondary) = match tuning_status["hyperParameterTuningJobStatus"].as_str() {
+    let (primary, secondary) = match tuning["status"]["hyperParameterTuningJobStatus"].as_str() {
         Some("InProgress") => ("InProgress", Some("Training")),
         Some("Stopping") => ("Stopping", None),
         Some("Completed") => ("Completed", Some("Completed")),
         Some("Failed") => ("Failed", Some("Failed")),
         Some("Stopped") => ("Stopped", Some("Stopped")),
-        _ => return Ok(()),
+        _ => return None,
     };
-    for name in trial_names(tuning) {
+    let statuses = trial_names(tuning)
+        .into_iter()
+        .map(|name| {
+            let mut status = json!({
+                "trainingJobStatus": primary,
+                "sageMakerTrainingJobName": name,
+                "cloudWatchLogUrl": cloudwatch_url(region, &name),
+            });
+            if let Some(secondary) = secondary {
+                status["secondaryStatus"] = json!(secondary);
+            }
+            match primary {
+                "Completed" => status["modelPath"] = json!(operator_model_path(output, &name)),
+                "Failed" => status["additional"] = json!(TRAINING_FAILURE),
+                _ => {}
+            }
+            (name, status)
+        })
+        .collect();
+    Some(TrialPlan { statuses, create_missing: primary == "InProgress" })
+}
+
+/// Whether a trial whose status is `current` needs `wanted` written.
+pub(crate) fn trial_needs(current: &Value, wanted: &Value) -> bool {
+    current["trainingJobStatus"] != wanted["trainingJobStatus"] || current["secondaryStatus"] != wanted["secondaryStatus"]
+}
+
+/// Keeps the trial TrainingJob objects in step with their tuning job (just written as `tuning`):
+/// created when the search starts, then moved to the tuning job's final state.
+pub(super) fn sync_trials(core: &Core, tuning: &Value) -> Result<(), String> {
+    let Some(plan) = trial_plan(tuning) else { return Ok(()) };
+    let crd = trainingjob_crd(core)?;
+    let ns = namespace(tuning);
+    for (name, status) in plan.statuses {
         let existing = match core.get(crd, ns, &name) {
             Ok(o) => o,
-            Err(e) if e.code == 404 && primary == "InProgress" => create_trial(core, crd, tuning, &name)?,
+            Err(e) if e.code == 404 && plan.create_missing => create_trial(core, crd, tuning, &name)?,
             Err(e) if e.code == 404 => continue,
             Err(e) => return Err(e.to_string()),
         };
-        let mut status = json!({
-            "trainingJobStatus": primary,
-            "sageMakerTrainingJobName": name,
-            "cloudWatchLogUrl": cloudwatch_url(region, &name),
-        });
-        if let Some(secondary) = secondary {
-            status["secondaryStatus"] = json!(secondary);
+        if trial_needs(&existing["status"], &status) {
+            write_status(core, crd, &existing, status, Flavor::Operator)?;
         }
-        match primary {
-            "Completed" => status["modelPath"] = json!(operator_model_path(output, &name)),
-            "Failed" => status["additional"] = json!(TRAINING_FAILURE),
-            _ => {}
-        }
-        let current = &existing["status"];
-        if current["trainingJobStatus"] == status["trainingJobStatus"] && current["secondaryStatus"] == status["secondaryStatus"] {
-            continue;
-        }
-        write_status(core, crd, &existing, status, Flavor::Operator)?;
     }
     Ok(())
 }
 
 /// A trial's TrainingJob: the tuning job's training definition with the static and tuned
 /// hyperparameters, in the tuning job's namespace and region.
-fn create_trial(core: &Core, crd: usize, tuning: &Value, name: &str) -> Result<Value, String> {
+pub(crate) fn trial_object(tuning: &Value, name: &str) -> Value {
     let spec = &tuning["spec"];
     let mut trial = spec["trainingJobDefinition"].as_object().cloned().unwrap_or_default();
     let mut hyperparameters: Vec<Value> = trial.remove("staticHyperParameters").and_then(|v| v.as_array().cloned()).unwrap_or_default();
@@ -267,13 +287,16 @@ fn create_trial(core: &Core, crd: usize, tuning: &Value, name: &str) -> Result<V
     trial.insert("hyperParameters".into(), Value::Array(hyperparameters));
     trial.insert("region".into(), spec["region"].clone());
     trial.insert("trainingJobName".into(), json!(name));
-    let body = json!({
+    json!({
         "apiVersion": format!("{GROUP}/v1"),
         "kind": "TrainingJob",
         "metadata": {"name": name, "namespace": namespace(tuning), "finalizers": [TRIAL_FINALIZER]},
         "spec": trial,
-    });
-    match core.create(crd, "v1", namespace(tuning), body, FieldValidation::Strict) {
+    })
+}
+
+fn create_trial(core: &Core, crd: usize, tuning: &Value, name: &str) -> Result<Value, String> {
+    match core.create(crd, "v1", namespace(tuning), trial_object(tuning, name), FieldValidation::Strict) {
         Ok((created, _)) => Ok(created),
         Err(e) if e.code == 409 => core.get(crd, namespace(tuning), name).map_err(|e| e.to_string()),
         Err(e) => Err(format!("cannot create the trial TrainingJob {name}: {e}")),
@@ -291,11 +314,7 @@ pub(super) fn delete_trials(core: &Core, tuning: &Value) -> Result<(), String> {
             Err(e) if e.code == 404 => continue,
             Err(e) => return Err(format!("cannot delete the trial TrainingJob {name}: {e}")),
         }
-        let released = core.modify(crd, ns, &name, Part::Whole, |o| {
-            if let Some(list) = o["metadata"]["finalizers"].as_array_mut() {
-                list.retain(|f| f != TRIAL_FINALIZER);
-            }
-        });
+        let released = core.modify(crd, ns, &name, Part::Whole, |o| super::release(o, TRIAL_FINALIZER));
         if let Err(e) = released.map(|_| ()).or_else(|e| if e.code == 404 { Ok(()) } else { Err(e) }) {
             return Err(format!("cannot release the trial TrainingJob {name}: {e}"));
         }
