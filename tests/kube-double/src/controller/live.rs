@@ -1,6 +1,6 @@
 //! The simulated controllers against a **real** Kubernetes API server, as kube-rs controllers.
 //!
-//! The same status scripts as the in-double simulation ([`super::plan`], [`super::deletion_step`],
+//! The same status scripts as the in-double simulation (`super::plan`, `super::deletion_step`,
 //! the operator's trials), driven the way the real ACK controller and SageMaker operator are: a
 //! `kube::runtime::Controller` per watched resource, reconciling on watch events and requeueing
 //! itself once per step. Writes go through the API server like theirs:

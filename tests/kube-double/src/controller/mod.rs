@@ -28,7 +28,7 @@
 //! While the double simulates an outage the controllers stand still too: they would talk to the
 //! same API server.
 //!
-//! The same scripts ([`claim`], [`plan`], [`deletion_step`], the operator's trials) also drive
+//! The same scripts (`claim`, `plan`, `deletion_step`, the operator's trials) also drive
 //! [`live`]: the simulated controllers as kube-rs controllers against a real kube-apiserver (the
 //! `simulated-controller` binary), which is what the end-to-end tests use.
 
