@@ -86,8 +86,9 @@ pub fn rust_camel(name: &str) -> String {
 /// The Rust name prost-build gives an enum value: its UpperCamelCase name without the enum's
 /// name as a prefix (`MODE_FAST` in `Mode` -> `Fast`), unless no word would be left.
 pub fn rust_variant(enum_name: &str, value: &str) -> String {
-    let prefix = enum_name.to_upper_camel_case();
-    let name = value.to_upper_camel_case();
+    // prost-build strips the enum's Rust name (`Self` -> `Self_`) from the value's Rust name.
+    let prefix = rust_camel(enum_name);
+    let name = rust_camel(value);
     let stripped = name.strip_prefix(&prefix).filter(|s| s.chars().next().is_some_and(char::is_uppercase)).unwrap_or(&name);
     sanitize(stripped.to_string())
 }
@@ -123,6 +124,8 @@ mod tests {
         assert_eq!(rust_variant("Mode", "MODE_FAST"), "Fast");
         assert_eq!(rust_variant("Mode", "FAST"), "Fast");
         assert_eq!(rust_variant("Mode", "MODERATE"), "Moderate");
+        assert_eq!(rust_variant("Self", "SELF_SELF"), "SelfSelf");
+        assert_eq!(rust_variant("Self", "SELF_UNSPECIFIED"), "SelfUnspecified");
         assert!(is_rust_ident("r#type") && is_rust_ident("Self_") && !is_rust_ident("a b") && !is_rust_ident("self"));
         assert!(is_python_ident("x_1") && !is_python_ident("None") && !is_python_ident("1x"));
     }

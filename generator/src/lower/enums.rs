@@ -11,7 +11,17 @@ use crate::options::{self, *};
 impl FileCx<'_> {
     pub(super) fn enumeration(&mut self, e: &EnumDescriptor, targets: &[String]) -> Enum {
         let mut values = Vec::new();
+        let mut numbers = std::collections::BTreeMap::new();
         for v in e.values() {
+            if let Some(first) = numbers.insert(v.number(), v.name().to_string()) {
+                let s = self.loc.narrow(self.loc.span(v.path()), v.name());
+                self.err(
+                    s,
+                    format!("`{}` has the number of `{first}`: enum aliases are not supported", v.name()),
+                    "alias",
+                );
+                continue;
+            }
             let opt: Option<EnumValueOpt> = options::read(&v.options(), options::VALUE);
             let span = self.loc.span(v.path());
             let api = opt.as_ref().map(|o| o.api.clone()).filter(|a| !a.is_empty());

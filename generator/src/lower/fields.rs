@@ -53,6 +53,9 @@ impl FileCx<'_> {
             let placements = self.placements(&field, &opt, &ty, &cardinality, targets, opt_span, image_lookup.is_some());
             let validation = self.validation(message, &field, &ty, &cardinality, opt.validate.unwrap_or_default(), opt_span);
             let default = (!opt.default.is_empty()).then(|| self.default_value(&field, &ty, &opt.default, opt_span)).flatten();
+            if let Some(value) = &default {
+                self.check_default_fits(field.name(), value, &validation, opt_span);
+            }
             let default_from = self.context_source(&opt.default_from, opt_span);
             if default_from.is_some() && (ty != FieldType::String || cardinality != Cardinality::Single) {
                 let s = self.loc.narrow(opt_span, "default_from");
@@ -89,6 +92,34 @@ impl FileCx<'_> {
         })
     }
 
+    /// A declared default must pass the field's own rules: it is what the SDK and the backend
+    /// fill in, and neither could then build a task that leaves the field unset.
+    fn check_default_fits(&mut self, field: &str, value: &serde_json::Value, v: &Validation, span: SourceSpan) {
+        let why = match value {
+            serde_json::Value::Number(n) => {
+                let x = n.as_f64().unwrap_or_default();
+                (v.min.is_some_and(|min| x < min) || v.max.is_some_and(|max| x > max)).then(|| "outside min..max".to_string())
+            }
+            serde_json::Value::String(text) if v.min_len.is_some() || v.max_len.is_some() || v.pattern.is_some() => {
+                let len = text.chars().count() as u32;
+                if v.min_len.is_some_and(|min| len < min) || v.max_len.is_some_and(|max| len > max) {
+                    Some("outside min_len..max_len".to_string())
+                } else {
+                    v.pattern
+                        .as_deref()
+                        .and_then(|p| regex::Regex::new(p).ok())
+                        .filter(|re| !re.is_match(text))
+                        .map(|_| "not matched by its pattern".to_string())
+                }
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            let s = self.loc.narrow(span, "default");
+            self.err(s, format!("the default of `{field}` breaks its own validation: {why}"), "default fails validation");
+        }
+    }
+
     pub(super) fn field_type(&mut self, field: &FieldDescriptor, span: SourceSpan) -> Option<(FieldType, Cardinality)> {
         let (kind, cardinality) = if field.is_map() {
             let Kind::Message(entry) = field.kind() else { unreachable!("map fields are entry messages") };
@@ -98,7 +129,17 @@ impl FileCx<'_> {
                 self.err(s, format!("map field `{}` must have string keys", field.name()), "non-string key");
                 return None;
             }
-            (entry.map_entry_value_field().kind(), Cardinality::Map)
+            let value = entry.map_entry_value_field().kind();
+            if matches!(value, Kind::Enum(_) | Kind::Bytes) {
+                let s = self.loc.narrow(span, "map<");
+                self.err(
+                    s,
+                    format!("map field `{}` must have string, number or bool values", field.name()),
+                    "enum or bytes values",
+                );
+                return None;
+            }
+            (value, Cardinality::Map)
         } else if field.cardinality() == PbCardinality::Repeated {
             (field.kind(), Cardinality::Repeated)
         } else if field.field_descriptor_proto().proto3_optional() {
@@ -189,6 +230,10 @@ impl FileCx<'_> {
                     }
                 }
             };
+            if path.is_some() && *ty == FieldType::Bytes {
+                let s = self.loc.narrow(span, &format!("\"{}\"", p.path));
+                self.err(s, format!("bytes field `{}` has no CR encoding; it can only be `unsupported` in a target", field.name()), "bytes in a CR");
+            }
             if path.is_some() {
                 let fits = match transform {
                     Transform::AsIs => true,

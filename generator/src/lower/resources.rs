@@ -130,7 +130,9 @@ impl FileCx<'_> {
         }
         stack.push(message.full_name().to_string());
         let model = plugin.message(message.full_name()).clone();
-        for (field, desc) in model.fields.iter().zip(message.fields()) {
+        for field in &model.fields {
+            // By name: a field that failed lowering is missing from the model.
+            let Some(desc) = message.get_field_by_name(&field.name) else { continue };
             let span = spans.by_field[&format!("{}/{}", message.full_name(), field.name)];
             let proto_path = if proto_prefix.is_empty() { field.name.clone() } else { format!("{proto_prefix}.{}", field.name) };
             let Some(placement) = field.placements.get(target) else {

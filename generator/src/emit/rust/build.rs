@@ -59,7 +59,13 @@ pub(super) fn assign(plugin: &Plugin, m: &Message, target: &str, var: &TokenStre
         let stmt = match (&f.cardinality, &f.ty) {
             (Cardinality::Map, _) => {
                 let shape = entry_shape(transform);
-                quote! { for (key, value) in &#value { #obj.entry(#path_t, key, value.clone(), #shape); } }
+                // Entries are strings; numbers and booleans are written as their text.
+                if f.ty == FieldType::String {
+                    quote! { for (key, value) in &#value { #obj.entry(#path_t, key, value.clone(), #shape); } }
+                } else {
+                    let text = scalar(f, quote! { value }, Transform::ToString);
+                    quote! { for (key, &value) in &#value { #obj.entry(#path_t, key, #text, #shape); } }
+                }
             }
             (Cardinality::Repeated, FieldType::Message(child)) => {
                 let el = format_ident!("element{}", if depth == 0 { String::new() } else { depth.to_string() });

@@ -14,7 +14,7 @@ name = "{name}"
 version = "0.1.0"
 edition = "2024"
 publish = false
-description = "Flyte agent backend for {title}: serves the agent gRPC protocol and drives the plugin's custom resources."
+description = {description}
 
 [dependencies]
 machinery.workspace = true
@@ -29,7 +29,11 @@ path = "src/main.rs"
 "#,
         source = plugin.source,
         name = plugin.rust_crate,
-        title = plugin.title,
+        // A TOML basic string: JSON string escapes are all valid TOML escapes.
+        description = serde_json::Value::from(format!(
+            "Flyte agent backend for {}: serves the agent gRPC protocol and drives the plugin's custom resources.",
+            plugin.title
+        )),
     )
 }
 
