@@ -18,6 +18,7 @@ use crate::metrics::Metrics;
 use crate::naming::{self, ExecutionKey};
 use crate::plugin::{BuildContext, BuildRequest, InvalidInput, OutputValue, Phase, PluginDef, ResourceDef, TargetDef, TaskTypeDef};
 use crate::proto::flyteidl::{admin, core};
+use crate::retry;
 use crate::store::{Created, ObjectStore, StoreError};
 
 /// Settings of the agent logic (the plugin-independent part of the backend configuration).
@@ -33,10 +34,62 @@ pub struct AgentSettings {
     pub role_annotation_key: Option<String>,
     /// Prebuilt images: algorithm -> region -> version -> image.
     pub images: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
-    /// Finished objects created by this backend are deleted this long after the backend first saw
-    /// them finished (propeller never calls DeleteTask after success or failure).
+    /// Finished objects created by this backend are deleted this long after GetTask first
+    /// reported their terminal phase (propeller never calls DeleteTask after success or failure).
     pub gc_ttl: Duration,
+    /// A finished object whose result no GetTask ever reported (its workflow was deleted, say) is
+    /// deleted this long after this process first saw it finished.
+    pub gc_unreported_ttl: Duration,
+    /// How long CreateTask may spend retrying the Kubernetes API; must stay below propeller's
+    /// CreateTask deadline, or propeller starts a new attempt while this one is still trying.
+    pub create_budget: Duration,
+    /// How long GetTask may spend reading an object the cache has not seen yet.
+    pub get_budget: Duration,
+    /// How long a succeeded job whose outputs cannot be read yet is reported as RUNNING
+    /// ("waiting for outputs") before it becomes a failure.
+    pub outputs_grace: Duration,
 }
+
+impl AgentSettings {
+    /// Defaults for everything but the target.
+    pub fn new(target: &str) -> Self {
+        Self {
+            target: target.to_string(),
+            region: None,
+            default_role: None,
+            role_annotation_key: None,
+            images: BTreeMap::new(),
+            gc_ttl: DEFAULT_GC_TTL,
+            gc_unreported_ttl: DEFAULT_GC_UNREPORTED_TTL,
+            create_budget: DEFAULT_CREATE_BUDGET,
+            get_budget: DEFAULT_GET_BUDGET,
+            outputs_grace: DEFAULT_OUTPUTS_GRACE,
+        }
+    }
+}
+
+pub const DEFAULT_GC_TTL: Duration = Duration::from_secs(3600);
+pub const DEFAULT_GC_UNREPORTED_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+/// 7 s: 3 s below propeller's default CreateTask deadline of 10 s (`defaultTimeout`).
+pub const DEFAULT_CREATE_BUDGET: Duration = Duration::from_secs(7);
+/// 5 s: half of propeller's default GetTask deadline.
+pub const DEFAULT_GET_BUDGET: Duration = Duration::from_secs(5);
+pub const DEFAULT_OUTPUTS_GRACE: Duration = Duration::from_secs(600);
+
+/// After CreateTask gave up on an ambiguous failure, how long the background clean-up keeps
+/// trying to delete the object that may have been created (it outlasts an API outage).
+const CLEANUP_WINDOW: Duration = Duration::from_secs(600);
+/// How long the clean-up keeps looking after a 404: a create the API server had received but
+/// not yet applied when CreateTask gave up may still land.
+const CLEANUP_SETTLE: Duration = Duration::from_secs(30);
+
+/// Which task execution (`project/domain/execution/node/task/attempt`) an object belongs to.
+pub const TASK_EXECUTION_ANNOTATION: &str = "flyte.org/task-execution";
+/// Unix seconds at which a GetTask first reported the object's terminal phase; the garbage
+/// collector's clock (on the object, so replicas and restarts agree).
+pub const RESULT_REPORTED_ANNOTATION: &str = "flyte.org/result-reported-at";
+/// Unix seconds at which a GetTask first saw the job succeeded with outputs not yet readable.
+pub const OUTPUTS_PENDING_ANNOTATION: &str = "flyte.org/outputs-pending-since";
 
 /// What `resource_meta` holds: enough to find the object again, nothing more (it is stored in
 /// etcd inside the workflow object, so it stays small).
@@ -101,8 +154,9 @@ impl<S: ObjectStore> PluginBackend<S> {
             .ok_or_else(|| Status::invalid_argument(format!("{field}: task type `{name}` is not served by this backend")))
     }
 
-    /// Deletes finished objects older than the TTL; returns how many were deleted. Also
-    /// refreshes the objects-by-phase gauge.
+    /// Deletes finished objects whose result was reported at least the TTL ago (or, never
+    /// reported, that were seen finished for the unreported TTL); returns how many were deleted.
+    /// Also refreshes the objects-by-phase gauge.
     pub async fn collect_garbage(&self) -> Result<usize, StoreError> {
         let mut deleted = 0;
         let mut by_phase: BTreeMap<&'static str, i64> = BTreeMap::new();
@@ -125,7 +179,11 @@ impl<S: ObjectStore> PluginBackend<S> {
                     let key = (resource.plural.to_string(), ns.clone(), name.clone());
                     still_present.insert(key.clone());
                     let since = *finished.entry(key).or_insert_with(Instant::now);
-                    if since.elapsed() >= self.settings.gc_ttl {
+                    let due_now = match annotation_seconds(object, RESULT_REPORTED_ANNOTATION) {
+                        Some(reported) => unix_now().saturating_sub(reported) >= self.settings.gc_ttl.as_secs(),
+                        None => since.elapsed() >= self.settings.gc_unreported_ttl,
+                    };
+                    if due_now {
                         due.push((ns, name, phase));
                     }
                 })
@@ -140,6 +198,92 @@ impl<S: ObjectStore> PluginBackend<S> {
         finished.retain(|key, _| still_present.contains(key));
         self.metrics.set_objects_by_phase(&by_phase);
         Ok(deleted)
+    }
+
+    /// An object of this attempt's name exists already: a repeated CreateTask (propeller lost
+    /// its reply) or a retry whose first try landed. It is ours only if it carries this
+    /// execution's annotation and this backend's label; otherwise someone else chose the name
+    /// first, and adopting it would run their job for this execution.
+    async fn adopt(&self, resource: &'static ResourceDef, namespace: &str, name: &str, execution: &str, deadline: tokio::time::Instant) -> Result<(), Status> {
+        let existing = retry::within(deadline, || self.store.get_from_api(resource, namespace, name))
+            .await
+            .map_err(|e| Status::unavailable(format!("{} {namespace}/{name} exists but cannot be read: {e}", resource.kind)))?;
+        match existing {
+            Some(object) if is_ours(&object, &managed_by(self.plugin), execution) => {
+                tracing::info!(namespace, name, "object of this attempt already exists; CreateTask is idempotent");
+                Ok(())
+            }
+            // Deleted in between: the caller's retry will create it.
+            None => Err(Status::unavailable(format!("{} {namespace}/{name} existed a moment ago and is gone; retry", resource.kind))),
+            Some(_) => Err(Status::already_exists(format!(
+                "{} {namespace}/{name} exists but was not created by this backend for this task execution; it is left alone",
+                resource.kind
+            ))),
+        }
+    }
+
+    /// After CreateTask gave up without knowing whether the object was created, deletes it if
+    /// it appears, so no job runs that propeller never hears of (propeller's next attempt uses a
+    /// new name). Only an object carrying this execution's annotation is deleted, by uid.
+    fn clean_up_later(&self, resource: &'static ResourceDef, namespace: &str, name: &str, execution: &str) {
+        let store = self.store.clone();
+        let managed_by = managed_by(self.plugin);
+        let (namespace, name, execution) = (namespace.to_string(), name.to_string(), execution.to_string());
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let mut delay = Duration::from_millis(200);
+            while started.elapsed() < CLEANUP_WINDOW {
+                match store.get_from_api(resource, &namespace, &name).await {
+                    Ok(Some(object)) if is_ours(&object, &managed_by, &execution) => {
+                        let uid = object["metadata"]["uid"].as_str().unwrap_or_default().to_string();
+                        if store.delete_uid(resource, &namespace, &name, &uid).await.is_ok() {
+                            tracing::info!(namespace = %namespace, name = %name, "deleted the object of a CreateTask that gave up");
+                            return;
+                        }
+                    }
+                    Ok(Some(_)) => return,
+                    Ok(None) if started.elapsed() >= CLEANUP_SETTLE => return,
+                    Ok(None) | Err(_) => {}
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+            tracing::warn!(namespace = %namespace, name = %name, "gave up deleting the object of a failed CreateTask; the garbage collector will not see it unless it finishes");
+        });
+    }
+
+    /// A succeeded job whose outputs cannot be read yet (the controller may still be writing
+    /// status): RUNNING for the grace period, counted from the first such poll (recorded on the
+    /// object), then a permanent failure saying why.
+    async fn outputs_pending(&self, resource: &'static ResourceDef, meta: &ResourceMeta, object: &serde_json::Value, why: String) -> (Phase, String) {
+        let mut since = annotation_seconds(object, OUTPUTS_PENDING_ANNOTATION);
+        if since.is_none() {
+            // The cache may lag behind an earlier poll's record; restarting the grace on every
+            // lagging poll would make it endless, so the API decides.
+            if let Ok(Some(fresh)) = self.store.get_from_api(resource, &meta.ns, &meta.name).await {
+                since = annotation_seconds(&fresh, OUTPUTS_PENDING_ANNOTATION);
+            }
+        }
+        match since {
+            Some(since) if unix_now().saturating_sub(since) >= self.settings.outputs_grace.as_secs() => (
+                Phase::PermanentFailure,
+                format!("the job succeeded but its outputs stayed unreadable for {} s: {why}", self.settings.outputs_grace.as_secs()),
+            ),
+            Some(_) => (Phase::Running, format!("waiting for outputs: {why}")),
+            None => {
+                self.record(resource, meta, OUTPUTS_PENDING_ANNOTATION).await;
+                (Phase::Running, format!("waiting for outputs: {why}"))
+            }
+        }
+    }
+
+    /// Records the current time under `annotation` on the object. Best effort: if it fails, the
+    /// next poll tries again, and until then the collector leaves the object alone.
+    async fn record(&self, resource: &'static ResourceDef, meta: &ResourceMeta, annotation: &str) {
+        let now = unix_now().to_string();
+        if let Err(e) = self.store.annotate(resource, &meta.ns, &meta.name, &[(annotation, &now)]).await {
+            tracing::info!(namespace = %meta.ns, name = %meta.name, annotation, error = %e, "cannot annotate the object yet");
+        }
     }
 
     fn build_context(&self, request: &admin::CreateTaskRequest, template: &core::TaskTemplate, job_name: String) -> BuildContext {
@@ -172,6 +316,38 @@ impl<S: ObjectStore> PluginBackend<S> {
     }
 }
 
+/// Seconds since the Unix epoch.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// The Unix seconds stored under `annotation`, if any.
+fn annotation_seconds(object: &serde_json::Value, annotation: &str) -> Option<u64> {
+    object["metadata"]["annotations"][annotation].as_str()?.parse().ok()
+}
+
+/// Whether `object` was created by this backend (`managed_by` label) for `execution`.
+fn is_ours(object: &serde_json::Value, managed_by: &str, execution: &str) -> bool {
+    let metadata = &object["metadata"];
+    metadata["labels"][MANAGED_BY_LABEL].as_str() == Some(managed_by) && metadata["annotations"][TASK_EXECUTION_ANNOTATION].as_str() == Some(execution)
+}
+
+/// A namespace must be a DNS-1123 label, or the API answers 404 for a request the caller got wrong.
+fn check_namespace(namespace: &str) -> Result<(), Status> {
+    let valid = !namespace.is_empty()
+        && namespace.len() <= 63
+        && namespace.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !namespace.starts_with('-')
+        && !namespace.ends_with('-');
+    if valid {
+        return Ok(());
+    }
+    let shown: String = namespace.chars().take(80).collect();
+    Err(Status::invalid_argument(format!(
+        "task_execution_metadata.namespace: {shown:?} is not a Kubernetes namespace name (at most 63 of a-z, 0-9 and '-', starting and ending alphanumeric)"
+    )))
+}
+
 fn invalid(e: InvalidInput) -> Status {
     Status::invalid_argument(e.to_string())
 }
@@ -179,8 +355,13 @@ fn invalid(e: InvalidInput) -> Status {
 fn store_status(e: StoreError) -> Status {
     match e {
         StoreError::Unavailable(m) => Status::unavailable(m),
-        StoreError::Rejected(m) => Status::invalid_argument(format!("the Kubernetes API rejected the object: {m}")),
+        StoreError::Rejected(m) => Status::invalid_argument(format!("the Kubernetes API rejected the request: {m}")),
     }
+}
+
+/// The value of [`TASK_EXECUTION_ANNOTATION`] for `key`.
+fn execution_annotation(key: &ExecutionKey) -> String {
+    format!("{}/{}/{}/{}/{}/{}", key.project, key.domain, key.execution, key.node_id, key.task, key.retry_attempt)
 }
 
 fn execution_key(id: &core::TaskExecutionIdentifier) -> ExecutionKey {
@@ -222,7 +403,7 @@ fn labels(plugin: &PluginDef, task: &TaskTypeDef, key: &ExecutionKey) -> serde_j
 }
 
 /// Adds apiVersion, kind and metadata to the object a plugin built.
-fn complete_object(mut object: serde_json::Value, resource: &ResourceDef, name: &str, namespace: &str, labels: serde_json::Map<String, serde_json::Value>, key: &ExecutionKey) -> serde_json::Value {
+fn complete_object(mut object: serde_json::Value, resource: &ResourceDef, name: &str, namespace: &str, labels: serde_json::Map<String, serde_json::Value>, execution: &str) -> serde_json::Value {
     let map = object.as_object_mut().expect("plugins build JSON objects");
     map.insert("apiVersion".into(), resource.api_version.into());
     map.insert("kind".into(), resource.kind.into());
@@ -238,11 +419,7 @@ fn complete_object(mut object: serde_json::Value, resource: &ResourceDef, name: 
     }
     let annotations = metadata.entry("annotations").or_insert_with(|| serde_json::json!({}));
     if let Some(annotations) = annotations.as_object_mut() {
-        let id = format!(
-            "{}/{}/{}/{}/{}/{}",
-            key.project, key.domain, key.execution, key.node_id, key.task, key.retry_attempt
-        );
-        annotations.insert("flyte.org/task-execution".into(), id.into());
+        annotations.insert(TASK_EXECUTION_ANNOTATION.into(), execution.into());
     }
     // apiVersion, kind and metadata first, as people write objects.
     let mut ordered = serde_json::Map::new();
@@ -303,6 +480,8 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
     }
 
     async fn create_task(&self, request: admin::CreateTaskRequest) -> Result<admin::CreateTaskResponse, Status> {
+        // The budget starts with the request: decoding counts against propeller's deadline too.
+        let deadline = tokio::time::Instant::now() + self.settings.create_budget;
         let template = request.template.as_ref().ok_or_else(|| Status::invalid_argument("template: missing"))?;
         let task = self.task_type(&template.r#type, "template.type")?;
         if template.task_type_version != task.version {
@@ -322,8 +501,8 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
             .task_execution_id
             .as_ref()
             .ok_or_else(|| Status::invalid_argument("task_execution_metadata.task_execution_id: missing"))?;
-        if resource.namespaced && metadata.namespace.is_empty() {
-            return Err(Status::invalid_argument("task_execution_metadata.namespace: missing"));
+        if resource.namespaced {
+            check_namespace(&metadata.namespace)?;
         }
         let key = execution_key(id);
         let name = naming::object_name(&key, resource.name_max_length);
@@ -334,10 +513,25 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
         };
         let context = self.build_context(&request, template, name.clone());
         let built = (task.build)(&BuildRequest { target: self.target.id, custom: &custom, inputs: &inputs, context: &context }).map_err(invalid)?;
-        let object = complete_object(built, resource, &name, &metadata.namespace, labels(self.plugin, task, &key), &key);
-        let created = self.store.create(resource, &metadata.namespace, object).await.map_err(store_status)?;
-        if created == Created::AlreadyExists {
-            tracing::info!(namespace = %metadata.namespace, name = %name, "object of this attempt already exists; CreateTask is idempotent");
+        let execution = execution_annotation(&key);
+        let object = complete_object(built, resource, &name, &metadata.namespace, labels(self.plugin, task, &key), &execution);
+        let namespace = metadata.namespace.as_str();
+        let created = retry::within(deadline, || self.store.create(resource, namespace, object.clone())).await;
+        match created {
+            Ok(Created::New) => {}
+            Ok(Created::AlreadyExists) => self.adopt(resource, namespace, &name, &execution, deadline).await?,
+            Err(gave_up) => {
+                if gave_up.is_ambiguous() {
+                    self.clean_up_later(resource, namespace, &name, &execution);
+                }
+                return Err(match gave_up {
+                    retry::GaveUp::Rejected(why) => Status::invalid_argument(format!("the Kubernetes API rejected the object: {why}")),
+                    other => Status::unavailable(format!(
+                        "{} {namespace}/{name} was not created: {other}; any object the API may still have created is being deleted",
+                        resource.kind
+                    )),
+                });
+            }
         }
         let meta = ResourceMeta {
             v: 1,
@@ -350,14 +544,20 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
     }
 
     async fn get_task(&self, request: admin::GetTaskRequest) -> Result<admin::GetTaskResponse, Status> {
+        let deadline = tokio::time::Instant::now() + self.settings.get_budget;
         let meta = ResourceMeta::decode(&request.resource_meta)?;
         let task = self.task_type(&meta.task_type, "resource_meta.type")?;
         let resource = task
             .resource(&meta.target)
             .ok_or_else(|| Status::invalid_argument(format!("resource_meta.target: unknown target `{}`", meta.target)))?;
-        let object = self.store.get(resource, &meta.ns, &meta.name).await.map_err(store_status)?;
+        // Right after CreateTask the watch may not have delivered the object yet: the store then
+        // reads through the API, and a blip is retried rather than counted by propeller.
+        let object = retry::within(deadline, || self.store.get(resource, &meta.ns, &meta.name))
+            .await
+            .map_err(|e| Status::unavailable(format!("cannot read {} {}/{}: {e}", resource.kind, meta.ns, meta.name)))?;
         #[allow(deprecated)]
-        let resource = match object {
+        let reported = match object {
+            // A 404 the API confirmed: nothing else is true any more.
             None => admin::Resource {
                 phase: core::task_execution::Phase::RetryableFailed as i32,
                 message: format!("{} {}/{} no longer exists; it was deleted outside Flyte", resource.kind, meta.ns, meta.name),
@@ -368,16 +568,20 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
                 let mut phase = interpretation.phase;
                 let mut message = interpretation.message;
                 let mut outputs = BTreeMap::new();
+                let mut unreadable = Vec::new();
                 for (name, value) in interpretation.outputs {
                     match value {
                         Ok(v) => {
                             outputs.insert(name, output_literal(v));
                         }
-                        Err(why) => {
-                            phase = Phase::PermanentFailure;
-                            message = format!("the job succeeded but output `{name}` cannot be read: {why}");
-                        }
+                        Err(why) => unreadable.push(format!("output `{name}` cannot be read: {why}")),
                     }
+                }
+                if phase == Phase::Succeeded && !unreadable.is_empty() {
+                    (phase, message) = self.outputs_pending(resource, &meta, &object, unreadable.join("; ")).await;
+                }
+                if phase.is_terminal() && annotation_seconds(&object, RESULT_REPORTED_ANNOTATION).is_none() {
+                    self.record(resource, &meta, RESULT_REPORTED_ANNOTATION).await;
                 }
                 let log_links = interpretation
                     .log_links
@@ -393,7 +597,7 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
                 }
             }
         };
-        Ok(admin::GetTaskResponse { resource: Some(resource) })
+        Ok(admin::GetTaskResponse { resource: Some(reported) })
     }
 
     async fn delete_task(&self, request: admin::DeleteTaskRequest) -> Result<admin::DeleteTaskResponse, Status> {

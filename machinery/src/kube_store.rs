@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, PostParams};
+use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, Patch, PatchParams, PostParams, Preconditions};
 use kube::core::GroupVersionKind;
 use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::utils::Backoff;
@@ -36,6 +36,8 @@ pub struct StoreCounters {
     pub api_gets: u64,
     pub creates: u64,
     pub deletes: u64,
+    /// Annotation patches (result reported, outputs pending).
+    pub patches: u64,
 }
 
 #[derive(Debug, Default)]
@@ -44,6 +46,7 @@ struct Counters {
     api_gets: AtomicU64,
     creates: AtomicU64,
     deletes: AtomicU64,
+    patches: AtomicU64,
 }
 
 /// The caches of one resource: one per watched namespace, or one for all namespaces.
@@ -152,7 +155,7 @@ impl KubeStore {
     /// counting its watches.
     pub fn api_requests(&self) -> u64 {
         let c = self.counters();
-        c.api_gets + c.creates + c.deletes
+        c.api_gets + c.creates + c.deletes + c.patches
     }
 
     pub fn counters(&self) -> StoreCounters {
@@ -162,6 +165,7 @@ impl KubeStore {
             api_gets: c.api_gets.load(Ordering::Relaxed),
             creates: c.creates.load(Ordering::Relaxed),
             deletes: c.deletes.load(Ordering::Relaxed),
+            patches: c.patches.load(Ordering::Relaxed),
         }
     }
 
@@ -203,6 +207,19 @@ impl KubeStore {
     }
 }
 
+impl KubeStore {
+    async fn delete_with(&self, resource: &ResourceDef, namespace: &str, name: &str, params: DeleteParams) -> Result<(), StoreError> {
+        self.counters.deletes.fetch_add(1, Ordering::Relaxed);
+        match self.api(resource, namespace).delete(name, &params).await {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(status)) if status.is_not_found() || status.code == 404 => Ok(()),
+            // A failed uid precondition: the name now belongs to another object, which stays.
+            Err(kube::Error::Api(status)) if params.preconditions.is_some() && status.code == 409 => Ok(()),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+}
+
 impl Drop for KubeStore {
     fn drop(&mut self) {
         for task in &self.watchers {
@@ -240,11 +257,7 @@ impl ObjectStore for KubeStore {
             self.counters.cache_hits.fetch_add(1, Ordering::Relaxed);
             return Ok(Some(object));
         }
-        self.counters.api_gets.fetch_add(1, Ordering::Relaxed);
-        match self.api(resource, namespace).get_opt(name).await {
-            Ok(found) => found.map(|o| serde_json::to_value(o).map_err(|e| StoreError::Unavailable(format!("cannot encode the object: {e}")))).transpose(),
-            Err(e) => Err(store_error(e)),
-        }
+        self.get_from_api(resource, namespace, name).await
     }
 
     async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<Value>, StoreError> {
@@ -278,10 +291,28 @@ impl ObjectStore for KubeStore {
     }
 
     async fn delete(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<(), StoreError> {
-        self.counters.deletes.fetch_add(1, Ordering::Relaxed);
-        match self.api(resource, namespace).delete(name, &DeleteParams::default()).await {
+        self.delete_with(resource, namespace, name, DeleteParams::default()).await
+    }
+
+    async fn get_from_api(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Value>, StoreError> {
+        self.counters.api_gets.fetch_add(1, Ordering::Relaxed);
+        match self.api(resource, namespace).get_opt(name).await {
+            Ok(found) => found.map(|o| serde_json::to_value(o).map_err(|e| StoreError::Unavailable(format!("cannot encode the object: {e}")))).transpose(),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    async fn delete_uid(&self, resource: &'static ResourceDef, namespace: &str, name: &str, uid: &str) -> Result<(), StoreError> {
+        let params = DeleteParams { preconditions: Some(Preconditions { uid: Some(uid.to_string()), resource_version: None }), ..DeleteParams::default() };
+        self.delete_with(resource, namespace, name, params).await
+    }
+
+    async fn annotate(&self, resource: &'static ResourceDef, namespace: &str, name: &str, annotations: &[(&str, &str)]) -> Result<(), StoreError> {
+        let values: serde_json::Map<String, Value> = annotations.iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect();
+        let patch = serde_json::json!({"metadata": {"annotations": values}});
+        self.counters.patches.fetch_add(1, Ordering::Relaxed);
+        match self.api(resource, namespace).patch(name, &PatchParams::default(), &Patch::Merge(&patch)).await {
             Ok(_) => Ok(()),
-            Err(kube::Error::Api(status)) if status.is_not_found() || status.code == 404 => Ok(()),
             Err(e) => Err(store_error(e)),
         }
     }

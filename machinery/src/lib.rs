@@ -32,6 +32,7 @@ pub mod validate;
 pub mod agent;
 pub mod metrics;
 pub mod settings;
+pub mod retry;
 pub mod store;
 
 pub mod kube_store;

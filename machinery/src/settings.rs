@@ -31,8 +31,16 @@ pub struct FileConfig {
     pub images: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
     /// Namespaces to watch; empty watches all (the RBAC must match).
     pub namespaces: Vec<String>,
-    /// Seconds after which finished objects are deleted.
+    /// Seconds after GetTask reported a finished object's result before the object is deleted.
     pub gc_ttl_seconds: Option<u64>,
+    /// Seconds after which a finished object whose result was never reported is deleted.
+    pub gc_unreported_ttl_seconds: Option<u64>,
+    /// Seconds CreateTask may spend retrying the Kubernetes API (below propeller's deadline).
+    pub create_budget_seconds: Option<f64>,
+    /// Seconds GetTask may spend reading an object the watch cache has not seen yet.
+    pub get_budget_seconds: Option<f64>,
+    /// Seconds a succeeded job may wait for readable outputs before it fails.
+    pub outputs_grace_seconds: Option<u64>,
     /// gRPC server settings.
     pub server: Option<ServerFile>,
     /// Address of the Prometheus `/metrics` endpoint.
@@ -61,7 +69,6 @@ pub struct Settings {
 }
 
 pub const DEFAULT_METRICS_LISTEN: &str = "0.0.0.0:9090";
-pub const DEFAULT_GC_TTL: Duration = Duration::from_secs(3600);
 
 /// The environment variables read, with what each overrides (also printed by `--help`).
 pub const ENVIRONMENT: &[(&str, &str)] = &[
@@ -71,6 +78,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("AGENT_ROLE_ANNOTATION_KEY", "roleAnnotationKey"),
     ("AGENT_NAMESPACES", "namespaces (comma-separated)"),
     ("AGENT_GC_TTL_SECONDS", "gcTtlSeconds"),
+    ("AGENT_GC_UNREPORTED_TTL_SECONDS", "gcUnreportedTtlSeconds"),
+    ("AGENT_CREATE_BUDGET_SECONDS", "createBudgetSeconds"),
+    ("AGENT_GET_BUDGET_SECONDS", "getBudgetSeconds"),
+    ("AGENT_OUTPUTS_GRACE_SECONDS", "outputsGraceSeconds"),
     ("AGENT_LISTEN", "server.listen"),
     ("AGENT_MAX_MESSAGE_BYTES", "server.maxMessageBytes"),
     ("AGENT_TLS_CERT", "server.tlsCert"),
@@ -102,6 +113,10 @@ impl Settings {
                 "AGENT_ROLE_ANNOTATION_KEY" => config.role_annotation_key = Some(value),
                 "AGENT_NAMESPACES" => config.namespaces = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
                 "AGENT_GC_TTL_SECONDS" => config.gc_ttl_seconds = Some(value.parse().map_err(|e| bad(&e))?),
+                "AGENT_GC_UNREPORTED_TTL_SECONDS" => config.gc_unreported_ttl_seconds = Some(value.parse().map_err(|e| bad(&e))?),
+                "AGENT_CREATE_BUDGET_SECONDS" => config.create_budget_seconds = Some(value.parse().map_err(|e| bad(&e))?),
+                "AGENT_GET_BUDGET_SECONDS" => config.get_budget_seconds = Some(value.parse().map_err(|e| bad(&e))?),
+                "AGENT_OUTPUTS_GRACE_SECONDS" => config.outputs_grace_seconds = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_LISTEN" => server.listen = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_MAX_MESSAGE_BYTES" => server.max_message_bytes = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_TLS_CERT" => server.tls_cert = Some(value.into()),
@@ -123,6 +138,14 @@ impl Settings {
             "json" => LogFormat::Json,
             other => return Err(format!("logFormat: `{other}` is neither text nor json")),
         };
+        let defaults_agent = AgentSettings::new(default_target);
+        let budget = |key: &str, seconds: Option<f64>, default: Duration| -> Result<Duration, String> {
+            match seconds {
+                None => Ok(default),
+                Some(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Ok(Duration::from_secs_f64(s)),
+                Some(s) => Err(format!("{key}: {s} is not a number of seconds between 0 and 3600")),
+            }
+        };
         Ok(Self {
             agent: AgentSettings {
                 target: config.target.unwrap_or_else(|| default_target.to_string()),
@@ -130,7 +153,11 @@ impl Settings {
                 default_role: config.default_role_arn.filter(|r| !r.is_empty()),
                 role_annotation_key: config.role_annotation_key.filter(|r| !r.is_empty()),
                 images: config.images,
-                gc_ttl: config.gc_ttl_seconds.map(Duration::from_secs).unwrap_or(DEFAULT_GC_TTL),
+                gc_ttl: config.gc_ttl_seconds.map_or(defaults_agent.gc_ttl, Duration::from_secs),
+                gc_unreported_ttl: config.gc_unreported_ttl_seconds.map_or(defaults_agent.gc_unreported_ttl, Duration::from_secs),
+                create_budget: budget("createBudgetSeconds", config.create_budget_seconds, defaults_agent.create_budget)?,
+                get_budget: budget("getBudgetSeconds", config.get_budget_seconds, defaults_agent.get_budget)?,
+                outputs_grace: config.outputs_grace_seconds.map_or(defaults_agent.outputs_grace, Duration::from_secs),
             },
             namespaces: (!config.namespaces.is_empty()).then_some(config.namespaces),
             server: ServerConfig {
@@ -176,7 +203,8 @@ mod tests {
         let s = Settings::load(None, &no_env, "ack").unwrap();
         assert_eq!(s.agent.target, "ack");
         assert_eq!(s.server, ServerConfig::default());
-        assert_eq!(s.agent.gc_ttl, DEFAULT_GC_TTL);
+        assert_eq!(s.agent.gc_ttl, crate::agent::DEFAULT_GC_TTL);
+        assert_eq!(s.agent.create_budget, crate::agent::DEFAULT_CREATE_BUDGET);
         assert_eq!(s.log_format, LogFormat::Text);
     }
 

@@ -52,4 +52,14 @@ pub trait ObjectStore: Send + Sync + 'static {
 
     /// Deletes the object; an absent object is success.
     async fn delete(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<(), StoreError>;
+
+    /// The object as the API has it now, never from a cache; `None` only on a 404.
+    async fn get_from_api(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<serde_json::Value>, StoreError>;
+
+    /// Deletes the object only if it still has `uid` (so a newer object of the same name is
+    /// never touched); an absent object, or one with another uid, is success.
+    async fn delete_uid(&self, resource: &'static ResourceDef, namespace: &str, name: &str, uid: &str) -> Result<(), StoreError>;
+
+    /// Sets the given annotations on the object (a merge patch of `metadata.annotations` only).
+    async fn annotate(&self, resource: &'static ResourceDef, namespace: &str, name: &str, annotations: &[(&str, &str)]) -> Result<(), StoreError>;
 }

@@ -31,7 +31,7 @@ GOLDEN = REPO / "tests" / "deploy" / "golden"
 # are errors). kubernetes-validate is pinned in scripts/requirements.txt, so these schemas are too.
 KUBERNETES_VERSIONS = ("1.31.0", "1.37.0")
 # What machinery's agent does with the plugin's objects; nothing else may be granted.
-VERBS = {"create", "get", "list", "watch", "delete"}
+VERBS = {"create", "get", "list", "watch", "patch", "delete"}
 GRPC_PORT = 8000
 METRICS_PORT = 9090
 NAMESPACE = "flyte"

@@ -13,9 +13,10 @@ use crate::write::GeneratedFile;
 
 /// What machinery's agent does with the plugin's custom resources, and so all the backend's RBAC:
 /// `create` (CreateTask), `get` (read back an object that already exists), `list` + `watch` (the
-/// watch cache that answers GetTask and drives garbage collection), `delete` (DeleteTask and
-/// garbage collection of finished objects).
-pub const VERBS: [&str; 5] = ["create", "get", "list", "watch", "delete"];
+/// watch cache that answers GetTask and drives garbage collection), `patch` (annotations that
+/// record when a result was reported and since when outputs are awaited), `delete` (DeleteTask,
+/// clean-up after a failed CreateTask, and garbage collection of finished objects).
+pub const VERBS: [&str; 6] = ["create", "get", "list", "watch", "patch", "delete"];
 
 /// Flyte's own namespace, where the flyte charts run propeller.
 const NAMESPACE: &str = "flyte";

@@ -55,6 +55,30 @@ impl ObjectStore for MemoryStore {
         self.objects.lock().await.remove(&(resource.plural.to_string(), namespace.to_string(), name.to_string()));
         Ok(())
     }
+
+    async fn get_from_api(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Value>, StoreError> {
+        self.get(resource, namespace, name).await
+    }
+
+    async fn delete_uid(&self, resource: &'static ResourceDef, namespace: &str, name: &str, uid: &str) -> Result<(), StoreError> {
+        let mut objects = self.objects.lock().await;
+        let key = (resource.plural.to_string(), namespace.to_string(), name.to_string());
+        if objects.get(&key).is_some_and(|o| o["metadata"]["uid"].as_str().unwrap_or_default() == uid) {
+            objects.remove(&key);
+        }
+        Ok(())
+    }
+
+    async fn annotate(&self, resource: &'static ResourceDef, namespace: &str, name: &str, annotations: &[(&str, &str)]) -> Result<(), StoreError> {
+        let mut objects = self.objects.lock().await;
+        let key = (resource.plural.to_string(), namespace.to_string(), name.to_string());
+        if let Some(object) = objects.get_mut(&key) {
+            for (k, v) in annotations {
+                object["metadata"]["annotations"][*k] = Value::String(v.to_string());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The folder holding the real CRDs (`crds/`): `$SHARED_DIR`, else `../shared` beside the
@@ -85,18 +109,22 @@ pub fn settings(target: &str) -> AgentSettings {
         ]),
     )]);
     AgentSettings {
-        target: target.to_string(),
         region: Some("us-east-1".to_string()),
         default_role: Some("arn:aws:iam::123456789012:role/flyte-sagemaker-default".to_string()),
         role_annotation_key: Some("iam.amazonaws.com/role".to_string()),
         images,
         gc_ttl: Duration::from_secs(3600),
+        ..AgentSettings::new(target)
     }
 }
 
 pub fn backend(target: &str) -> (PluginBackend<MemoryStore>, Arc<MemoryStore>) {
+    backend_with(settings(target))
+}
+
+pub fn backend_with(settings: AgentSettings) -> (PluginBackend<MemoryStore>, Arc<MemoryStore>) {
     let store = Arc::new(MemoryStore::default());
-    let backend = PluginBackend::new(&sagemaker_plugin::PLUGIN, settings(target), store.clone(), Arc::new(Metrics::new())).expect("known target");
+    let backend = PluginBackend::new(&sagemaker_plugin::PLUGIN, settings, store.clone(), Arc::new(Metrics::new())).expect("known target");
     (backend, store)
 }
 

@@ -62,15 +62,15 @@ async fn operator_model_paths_are_joined_with_exactly_one_slash() {
 }
 
 #[tokio::test]
-async fn tuning_outputs_the_best_model_its_name_and_metric_and_a_missing_best_job_is_a_clear_failure() {
+async fn tuning_outputs_the_best_model_its_name_and_metric_and_a_missing_best_job_waits_within_the_grace() {
     for target in ["ack", "operator"] {
         let (backend, store) = backend(target);
         let created = backend.create_task(request("sagemaker-k8s-hyperparameter-tuning", target)).await.unwrap();
         let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
         store.set_status("hyperparametertuningjobs", NAMESPACE, &meta.name, json!({"hyperParameterTuningJobStatus": "Completed"})).await;
         let missing = backend.get_task(get(&created.resource_meta)).await.unwrap().resource.unwrap();
-        assert_eq!(phase(&missing), core::task_execution::Phase::Failed, "{target}");
-        assert!(missing.message.contains("cannot be read"), "{}", missing.message);
+        assert_eq!(phase(&missing), core::task_execution::Phase::Running, "{target}: within the outputs grace");
+        assert!(missing.message.starts_with("waiting for outputs") && missing.message.contains("cannot be read"), "{}", missing.message);
 
         let value = if target == "ack" { json!(0.125) } else { json!("0.125") };
         store
@@ -90,6 +90,21 @@ async fn tuning_outputs_the_best_model_its_name_and_metric_and_a_missing_best_jo
         };
         assert_eq!(float, 0.125);
     }
+}
+
+#[tokio::test]
+async fn a_succeeded_job_whose_outputs_stay_unreadable_fails_after_the_grace_naming_the_output() {
+    let mut settings = conformance::settings("ack");
+    settings.outputs_grace = std::time::Duration::ZERO;
+    let (backend, store) = conformance::backend_with(settings);
+    let created = backend.create_task(request("sagemaker-k8s-hyperparameter-tuning", "ack")).await.unwrap();
+    let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+    store.set_status("hyperparametertuningjobs", NAMESPACE, &meta.name, json!({"hyperParameterTuningJobStatus": "Completed"})).await;
+    let first = backend.get_task(get(&created.resource_meta)).await.unwrap().resource.unwrap();
+    assert_eq!(phase(&first), core::task_execution::Phase::Running, "the grace starts at the first such poll");
+    let later = backend.get_task(get(&created.resource_meta)).await.unwrap().resource.unwrap();
+    assert_eq!(phase(&later), core::task_execution::Phase::Failed);
+    assert!(later.message.contains("stayed unreadable") && later.message.contains("output `"), "{}", later.message);
 }
 
 #[tokio::test]
@@ -118,7 +133,7 @@ async fn delete_task_removes_the_object_and_is_idempotent() {
 }
 
 #[tokio::test]
-async fn garbage_collection_deletes_finished_objects_only() {
+async fn garbage_collection_deletes_finished_objects_only_after_their_result_was_reported() {
     let store = std::sync::Arc::new(conformance::MemoryStore::default());
     let mut settings = conformance::settings("ack");
     settings.gc_ttl = std::time::Duration::ZERO;
@@ -127,9 +142,13 @@ async fn garbage_collection_deletes_finished_objects_only() {
     let running = backend.create_task(request_with("sagemaker-k8s-builtin-training", custom("sagemaker-k8s-builtin-training", "ack"), 1)).await.unwrap();
     let done = ResourceMeta::decode(&done.resource_meta).unwrap();
     let running = ResourceMeta::decode(&running.resource_meta).unwrap();
-    store.set_status("trainingjobs", NAMESPACE, &done.name, json!({"trainingJobStatus": "Completed"})).await;
+    store.set_status("trainingjobs", NAMESPACE, &done.name, json!({"trainingJobStatus": "Completed", "modelArtifacts": {"s3ModelArtifacts": "s3://b/model.tar.gz"}})).await;
     store.set_status("trainingjobs", NAMESPACE, &running.name, json!({"trainingJobStatus": "InProgress", "secondaryStatus": "Training"})).await;
-    assert_eq!(backend.collect_garbage().await.unwrap(), 1);
+    assert_eq!(backend.collect_garbage().await.unwrap(), 0, "no GetTask has reported the result yet");
+    let reported = backend.get_task(get(&done.encode())).await.unwrap().resource.unwrap();
+    assert_eq!(phase(&reported), core::task_execution::Phase::Succeeded);
+    assert!(backend.get_task(get(&running.encode())).await.is_ok());
+    assert_eq!(backend.collect_garbage().await.unwrap(), 1, "reported, and the TTL (zero) has passed");
     let names: Vec<String> = store.objects.lock().await.keys().map(|(_, _, n)| n.clone()).collect();
     assert_eq!(names, vec![running.name]);
 }

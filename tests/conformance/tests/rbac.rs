@@ -1,6 +1,9 @@
 //! The generated ClusterRole grants exactly what the backend does against a Kubernetes API: the
-//! verbs its store uses (create, get, list, watch, delete) on the plurals of its target, as the
-//! Kubernetes API test double records them.
+//! verbs its store uses (create, get, list, watch, patch, delete) on the plurals of its target, as
+//! the Kubernetes API test double records them.
+//!
+//! Every verb is driven by a call that always makes it, whatever the watch cache has seen by
+//! then (the test used to rely on the first poll missing the cache, and failed when it did not).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -59,13 +62,25 @@ async fn the_cluster_role_grants_exactly_the_verbs_the_backend_uses() {
         let client = KubeStore::client_for_url(&double.url()).unwrap();
         let store = Arc::new(KubeStore::new(client, &managed_by(plugin), resources.clone(), None));
         let backend = PluginBackend::new(plugin, settings(target), store.clone(), Arc::new(Metrics::new())).unwrap();
-        // An object not yet in the watch cache is read once from the API (a GET).
         let created = backend.create_task(request("sagemaker-k8s-builtin-training", target)).await.unwrap();
-        backend.get_task(admin::GetTaskRequest { resource_meta: created.resource_meta.clone(), ..Default::default() }).await.unwrap();
-        assert!(store.wait_until_synced(Duration::from_secs(10)).await, "the watch cache syncs");
+        // A repeated CreateTask reads the existing object from the API (get) before adopting it.
+        backend.create_task(request("sagemaker-k8s-builtin-training", target)).await.unwrap();
+        assert!(store.wait_until_synced(Duration::from_secs(10)).await, "the watch cache syncs (list, watch)");
+        let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+        let status = if target == "ack" { serde_json::json!({"trainingJobStatus": "Failed", "failureReason": "x"}) } else { serde_json::json!({"trainingJobStatus": "Failed", "additional": "x"}) };
+        double.set_status(resources[0].group(), resources[0].plural, &meta.ns, &meta.name, status).unwrap();
+        // The first GetTask that reports the terminal phase records it on the object (patch).
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let got = backend.get_task(admin::GetTaskRequest { resource_meta: created.resource_meta.clone(), ..Default::default() }).await.unwrap();
+            if got.resource.unwrap().phase == machinery::core::task_execution::Phase::Failed as i32 {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{target}: the watch delivers the failed status");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         backend.collect_garbage().await.unwrap();
         backend.delete_task(admin::DeleteTaskRequest { resource_meta: created.resource_meta.clone(), ..Default::default() }).await.unwrap();
-        let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
         assert!(double.object(resources[0].group(), resources[0].plural, &meta.ns, &meta.name).is_none(), "deleted");
 
         let used: BTreeSet<&str> = double.request_counts().into_iter().filter(|(_, n)| *n > 0).map(|((verb, _), _)| verb_name(verb)).collect();

@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `GET /test-double/unavailable` | `{"unavailable": bool}` |
 //! | `POST /test-double/unavailable` with body `true` or `false` | starts or ends a simulated API outage (every API request answers 503; open watches are cut) |
+//! | `POST /test-double/answer-delay` with body `MILLISECONDS` | every later API answer (not watch events) is sent that long after the request took effect; `0` ends it |
 //! | `GET /test-double/requests` | request counters: `{"total": n, "requests": [{"verb": "get", "path": "object", "count": n}, ...]}` |
 //! | `GET /test-double/simulation` | `{"paused": bool, "errors": [...]}` of the simulated controllers |
 //! | `POST /test-double/simulation/paused` with body `true` or `false` | holds or resumes every simulated controller |
@@ -28,6 +29,7 @@ use crate::state::Core;
 pub(crate) fn routes() -> Router<Arc<Core>> {
     Router::new()
         .route("/test-double/unavailable", get(unavailable).post(set_unavailable))
+        .route("/test-double/answer-delay", post(set_answer_delay))
         .route("/test-double/requests", get(requests))
         .route("/test-double/simulation", get(simulation))
         .route("/test-double/simulation/paused", post(set_paused))
@@ -44,6 +46,16 @@ async fn set_unavailable(State(core): State<Arc<Core>>, body: String) -> Respons
             json_response(StatusCode::OK, &json!({"unavailable": down}))
         }
         Err(e) => bad_request(&e),
+    }
+}
+
+async fn set_answer_delay(State(core): State<Arc<Core>>, body: String) -> Response {
+    match body.trim().parse::<u64>() {
+        Ok(ms) => {
+            core.set_answer_delay(std::time::Duration::from_millis(ms));
+            json_response(StatusCode::OK, &json!({"answerDelayMs": ms}))
+        }
+        Err(_) => bad_request(&format!("the body must be a number of milliseconds, not {body:?}")),
     }
 }
 

@@ -87,10 +87,16 @@ pub(crate) async fn handle(State(core): State<Arc<Core>>, request: Request) -> R
         Ok(b) => b,
         Err(_) => return error(&ApiError::new(413, "RequestEntityTooLarge", "the request body is too large")),
     };
-    match dispatch(&core, &parts.method, &parts.headers, route, &query, watch, &body) {
+    let response = match dispatch(&core, &parts.method, &parts.headers, route, &query, watch, &body) {
         Ok(response) => response,
         Err(e) => error(&e),
+    };
+    // The request has taken effect; only its answer is late (a slow or partitioned API server).
+    let delay = core.answer_delay();
+    if !watch && !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
+    response
 }
 
 fn dispatch(core: &Arc<Core>, method: &Method, headers: &HeaderMap, route: Route<'_>, query: &HashMap<String, String>, watch: bool, body: &Bytes) -> Result<Response, ApiError> {

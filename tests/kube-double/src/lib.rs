@@ -192,6 +192,12 @@ impl KubeTestDouble {
     }
 
     /// Requests received of `verb` on paths of `kind` (including those answered with an error).
+    /// Holds back every later API answer (not watch events) by `delay` after the request took
+    /// effect, as a slow API server whose writes land but whose replies come late; zero ends it.
+    pub fn set_answer_delay(&self, delay: Duration) {
+        self.core.set_answer_delay(delay);
+    }
+
     pub fn request_count(&self, verb: Verb, kind: PathKind) -> u64 {
         self.core.counts().get(&(verb, kind)).copied().unwrap_or(0)
     }

@@ -87,6 +87,8 @@ pub(crate) struct Core {
     pub bookmark_interval: Duration,
     pub max_watch_timeout: Duration,
     pub unavailable: AtomicBool,
+    /// Milliseconds every API answer (not watches) is held back after the request took effect.
+    pub answer_delay_ms: std::sync::atomic::AtomicU64,
     /// Bumped to end every open watch (outage start, shutdown).
     pub cut_watches: tokio::sync::watch::Sender<u64>,
     pub counters: Mutex<BTreeMap<(Verb, PathKind), u64>>,
@@ -111,6 +113,7 @@ impl Core {
             bookmark_interval,
             max_watch_timeout,
             unavailable: AtomicBool::new(false),
+            answer_delay_ms: Default::default(),
             cut_watches: tokio::sync::watch::channel(0).0,
             counters: Mutex::new(BTreeMap::new()),
             open_watches: Default::default(),
@@ -143,6 +146,14 @@ impl Core {
         if down {
             self.cut_all_watches();
         }
+    }
+
+    pub(crate) fn answer_delay(&self) -> Duration {
+        Duration::from_millis(self.answer_delay_ms.load(Ordering::SeqCst))
+    }
+
+    pub(crate) fn set_answer_delay(&self, delay: Duration) {
+        self.answer_delay_ms.store(delay.as_millis().try_into().unwrap_or(u64::MAX), Ordering::SeqCst);
     }
 
     pub(crate) fn cut_all_watches(&self) {
