@@ -18,9 +18,8 @@ step() { printf '\n==> %s\n' "$*"; }
 step "generated/ is fresh"
 cargo run -q -p generator -- --check
 
-step "the SageMaker model fits the real CRD schemas"
-cargo run -q -p generator -- --check --crd-schema "$SHARED_DIR/crds/ack"
-cargo run -q -p generator -- --check --crd-schema "$SHARED_DIR/crds/operator"
+step "the SageMaker model fits the real CRD schemas (strict: every resource of every target checked)"
+cargo run -q -p generator -- --check --crd-strict --crd-schema "$SHARED_DIR/crds/ack" --crd-schema "$SHARED_DIR/crds/operator"
 
 step "build (binaries first: the conformance and Python tests run the real backend)"
 cargo build --workspace --bins --locked

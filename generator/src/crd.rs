@@ -2,8 +2,9 @@
 //!
 //! Reads CustomResourceDefinition YAML in both layouts (`apiextensions.k8s.io/v1`: schema per
 //! version; `v1beta1`: `spec.validation`), finds the CRD of each resource's group and kind, and
-//! walks every path the model writes or reads. Resources whose CRD is not in DIR are skipped, so
-//! one folder per target can be checked at a time.
+//! walks every path the model writes or reads. Several folders may be given (one per target);
+//! every resource whose CRD none of them holds is listed as unchecked, and `--crd-strict` makes
+//! that an error.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -182,6 +183,39 @@ fn element_fit(field: &MappedField, node: &Value, plugin: &Plugin, target: &str)
 }
 
 /// Checks every resource whose CRD is in `dir`; returns one line per resource checked.
+/// What the CRD schema checks covered.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CrdReport {
+    /// `task target Kind against file`, one per resource checked.
+    pub checked: Vec<String>,
+    /// `task target Kind (apiVersion)`, one per resource no folder had a CRD for.
+    pub unchecked: Vec<String>,
+}
+
+/// Checks `model` against the CRDs of every folder in `dirs`.
+pub fn check_all(model: &Model, dirs: &[std::path::PathBuf], sources: &Sources) -> Result<CrdReport, Error> {
+    let mut report = CrdReport::default();
+    if dirs.is_empty() {
+        return Ok(report);
+    }
+    let mut schemas = Vec::new();
+    for dir in dirs {
+        report.checked.extend(check(model, dir, sources)?);
+        schemas.push(Schemas::load(dir)?);
+    }
+    for plugin in &model.plugins {
+        for task in &plugin.task_types {
+            for resource in &task.resources {
+                let target = plugin.target(&resource.target);
+                if !schemas.iter().any(|s| s.get(&target.api_version, &resource.kind).is_some()) {
+                    report.unchecked.push(format!("{} {} {} ({})", task.name, target.id, resource.kind, target.api_version));
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
 pub fn check(model: &Model, dir: &Path, sources: &Sources) -> Result<Vec<String>, Error> {
     let schemas = Schemas::load(dir)?;
     let meta = object_meta();

@@ -29,6 +29,8 @@ pub struct Options {
     pub out: PathBuf,
     pub check: bool,
     pub crd_schema: Vec<PathBuf>,
+    /// Fail when a resource has no CRD in any `crd_schema` folder.
+    pub crd_strict: bool,
     pub dump_model: bool,
 }
 
@@ -39,8 +41,8 @@ pub struct Report {
     pub check: bool,
     pub files: usize,
     pub model_json: Option<String>,
-    /// One line per CRD schema check: target, kind and the file it was checked against.
-    pub crd_checks: Vec<String>,
+    /// The CRD schema checks: what was checked against which file, and what was not.
+    pub crd: crd::CrdReport,
 }
 
 impl Report {
@@ -55,8 +57,11 @@ impl fmt::Display for Report {
         if let Some(json) = &self.model_json {
             return writeln!(f, "{json}");
         }
-        for line in &self.crd_checks {
+        for line in &self.crd.checked {
             writeln!(f, "schema ok: {line}")?;
+        }
+        for line in &self.crd.unchecked {
+            writeln!(f, "schema NOT checked (no CRD in the --crd-schema folders): {line}")?;
         }
         match (self.check, self.changes.is_empty()) {
             (_, true) => writeln!(f, "up to date: {} generated files", self.files),
@@ -73,19 +78,23 @@ impl fmt::Display for Report {
 }
 
 /// Lowers the model and emits every file, without touching the disk.
-pub fn generate(options: &Options) -> Result<(model::Model, Vec<write::GeneratedFile>, Vec<String>), Error> {
+pub fn generate(options: &Options) -> Result<(model::Model, Vec<write::GeneratedFile>, crd::CrdReport), Error> {
     let loaded = load::load(&options.proto)?;
     let model = lower::lower(&loaded)?;
-    let mut crd_checks = Vec::new();
-    for dir in &options.crd_schema {
-        crd_checks.extend(crd::check(&model, dir, &loaded.sources)?);
+    let crd = crd::check_all(&model, &options.crd_schema, &loaded.sources)?;
+    if options.crd_strict && !crd.unchecked.is_empty() {
+        return Err(Error::Usage(format!(
+            "--crd-strict: no CRD in {} for: {}",
+            options.crd_schema.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "),
+            crd.unchecked.join("; ")
+        )));
     }
     let files = emit::all(&model);
-    Ok((model, files, crd_checks))
+    Ok((model, files, crd))
 }
 
 pub fn run(options: &Options) -> Result<Report, Error> {
-    let (model, files, crd_checks) = generate(options)?;
+    let (model, files, crd) = generate(options)?;
     if options.dump_model {
         let json = serde_json::to_string_pretty(&model).expect("the model serializes");
         return Ok(Report { model_json: Some(json), ..Report::default() });
@@ -94,5 +103,5 @@ pub fn run(options: &Options) -> Result<Report, Error> {
     if !options.check {
         write::apply(&options.out, &files, &changes)?;
     }
-    Ok(Report { changes, check: options.check, files: files.len(), model_json: None, crd_checks })
+    Ok(Report { changes, check: options.check, files: files.len(), model_json: None, crd })
 }

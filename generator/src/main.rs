@@ -9,7 +9,7 @@ use generator::{Options, run};
 
 /// Turns annotated .proto files into a complete Flyte backend plugin.
 ///
-/// With no arguments, reads every .proto under the repository's proto/ folder and rewrites
+/// With no arguments, reads every .proto under the checkout's proto/ folder and rewrites
 /// generated/ to match: files whose contents changed are replaced atomically, files no longer
 /// produced are deleted, nothing else is touched. If any .proto has a mistake, every mistake is
 /// reported with its file, line and column, and nothing is written.
@@ -17,11 +17,13 @@ use generator::{Options, run};
 #[command(name = "generator", version, about, long_about)]
 struct Cli {
     /// Folder of .proto files to read (every file under it is compiled; files that set
-    /// `option (flyteplugin.plugin)` are plugins).
+    /// `option (flyteplugin.plugin)` are plugins). Defaults to `proto/` of the checkout that
+    /// holds the working directory.
     #[arg(long, value_name = "DIR", default_value_os_t = default_dir("proto"))]
     proto: PathBuf,
 
-    /// Folder the generator owns and writes.
+    /// Folder the generator owns and writes. Defaults to `generated/` of the checkout that holds
+    /// the working directory.
     #[arg(long, value_name = "DIR", default_value_os_t = default_dir("generated"))]
     out: PathBuf,
 
@@ -31,19 +33,31 @@ struct Cli {
     check: bool,
 
     /// Also check every mapped CR path and its type against the CustomResourceDefinition YAML
-    /// files in DIR (apiextensions.k8s.io/v1 or v1beta1). Targets with no CRD in DIR are skipped.
+    /// files in DIR (apiextensions.k8s.io/v1 or v1beta1); repeat for one folder per target.
+    /// Resources with no CRD in any folder are listed as not checked.
     #[arg(long, value_name = "DIR")]
     crd_schema: Vec<PathBuf>,
+
+    /// With --crd-schema: fail (and write nothing) when any resource has no CRD in the folders.
+    #[arg(long, requires = "crd_schema")]
+    crd_strict: bool,
 
     /// Print the lowered model as JSON to standard output and write nothing.
     #[arg(long)]
     dump_model: bool,
 }
 
-/// Paths default to the repository that holds this generator, so the result does not depend on
-/// the working directory.
+/// Paths default to the checkout that holds the working directory: its nearest ancestor with a
+/// workspace `Cargo.toml` and a `proto/` folder. Not the checkout the binary was built in, so a
+/// copied checkout (with a copied `target/`) regenerates itself. Outside any checkout the
+/// defaults are relative to the working directory, and `--help` shows what they resolved to.
 fn default_dir(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(name)
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = cwd.ancestors().find(|dir| {
+        dir.join("proto").is_dir()
+            && std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|manifest| manifest.lines().any(|l| l.trim() == "[workspace]"))
+    });
+    root.unwrap_or(&cwd).join(name)
 }
 
 fn main() -> ExitCode {
@@ -53,6 +67,7 @@ fn main() -> ExitCode {
         out: cli.out,
         check: cli.check,
         crd_schema: cli.crd_schema,
+        crd_strict: cli.crd_strict,
         dump_model: cli.dump_model,
     };
     match run(&options) {

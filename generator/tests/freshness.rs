@@ -87,7 +87,8 @@ fn two_runs_from_different_directories_give_identical_trees() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     for (cwd, out) in [(a.path(), a.path().join("out")), (b.path(), b.path().join("deeper/out"))] {
-        let status = Command::new(env!("CARGO_BIN_EXE_generator")).current_dir(cwd).arg("--out").arg(&out).status().unwrap();
+        let proto = common::repo().join("proto");
+        let status = Command::new(env!("CARGO_BIN_EXE_generator")).current_dir(cwd).arg("--proto").arg(&proto).arg("--out").arg(&out).status().unwrap();
         assert!(status.success());
     }
     let tree = |root: &Path| {
@@ -138,4 +139,35 @@ fn a_wrong_path_in_the_sagemaker_model_is_caught_by_the_real_ack_crd() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("has no property `s3Uri`"), "{stderr}");
     assert!(stderr.contains("sagemaker/sagemaker.proto:"), "{stderr}");
+}
+
+/// A copied checkout with a copied `target/` regenerates itself, not the checkout the binary was
+/// built in: the default paths come from the working directory (any folder inside the copy).
+#[test]
+fn a_copied_checkout_regenerates_itself() {
+    let repo = common::repo();
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(repo.join("Cargo.toml"), copy.path().join("Cargo.toml")).unwrap();
+    copy_tree(&repo.join("proto"), &copy.path().join("proto"));
+    copy_tree(&repo.join("generated"), &copy.path().join("generated"));
+    let binary = copy.path().join("target/debug/generator");
+    std::fs::create_dir_all(binary.parent().unwrap()).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_generator"), &binary).unwrap();
+
+    let edited = first_file(&copy.path().join("generated"));
+    let original = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{original}hand edit\n")).unwrap();
+    let output = Command::new(&binary).current_dir(copy.path().join("generated/docs")).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("updated 1 files"), "the copy's own generated/ was regenerated:\n{stdout}");
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), original, "the hand edit in the copy is undone");
+
+    let help = Command::new(&binary).arg("--help").current_dir(copy.path()).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    let resolved = copy.path().join("proto").canonicalize().unwrap();
+    assert!(
+        help.contains(&resolved.display().to_string()) || help.contains(&copy.path().join("proto").display().to_string()),
+        "--help shows the resolved default:\n{help}"
+    );
 }

@@ -51,6 +51,33 @@ fn the_minimal_fixture_passes_its_crd_schema() {
     let case = common::repo().join("generator/tests/golden/minimal");
     let mut options = common::options(case.join("proto"), case.join("expected"));
     options.crd_schema.push(case.join("crds"));
+    options.crd_strict = true;
     let (.., checks) = generator::generate(&options).unwrap();
-    assert_eq!(checks, vec!["demo-job t Widget against widgets.yaml"]);
+    assert_eq!(checks.checked, vec!["demo-job t Widget against widgets.yaml"]);
+    assert!(checks.unchecked.is_empty());
+}
+
+/// A resource whose CRD no folder holds is listed, and `crd_strict` fails on it instead of
+/// passing a check that never ran.
+#[test]
+fn a_resource_without_a_crd_is_listed_and_strict_fails() {
+    let minimal = common::repo().join("generator/tests/golden/minimal");
+    // The minimal plugin with a second target, `u`, whose CRD is in no folder.
+    let proto = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(minimal.join("proto/demo/job.proto"))
+        .unwrap()
+        .replace(r#"targets: {id: "t" api_version: "example.com/v1"}"#, r#"targets: {id: "t" api_version: "example.com/v1"} targets: {id: "u" api_version: "other.example/v1"}"#)
+        .replace(r#"{target: "t" path: "spec.image"}"#, r#"{target: "t" path: "spec.image"} cr: {target: "u" path: "spec.image"}"#)
+        .replace(r#"{target: "t" path: "spec.replicas" transform: TO_STRING}"#, r#"{target: "t" path: "spec.replicas" transform: TO_STRING} cr: {target: "u" path: "spec.replicas"}"#)
+        .replace("    resources: {target: \"t\"", "    resources: {target: \"u\" kind: \"Gadget\" plural: \"gadgets\" name_rule: {max_length: 63} status: {phase_path: \"status.state\" otherwise: RUNNING}}\n    resources: {target: \"t\"");
+    std::fs::create_dir_all(proto.path().join("demo")).unwrap();
+    std::fs::write(proto.path().join("demo/job.proto"), text).unwrap();
+    let mut options = common::options(proto.path().to_path_buf(), std::path::PathBuf::new());
+    options.crd_schema.push(minimal.join("crds"));
+    let (.., checks) = generator::generate(&options).unwrap_or_else(|e| panic!("{}", generator::diagnostics::render(&e)));
+    assert_eq!(checks.checked, vec!["demo-job t Widget against widgets.yaml"]);
+    assert_eq!(checks.unchecked, vec!["demo-job u Gadget (other.example/v1)"]);
+    options.crd_strict = true;
+    let error = generator::generate(&options).expect_err("strict fails on an unchecked resource");
+    assert!(error.to_string().contains("demo-job u Gadget"), "{error}");
 }
