@@ -21,6 +21,35 @@ cargo run -q -p generator -- --check
 step "the SageMaker model fits the real CRD schemas (strict: every resource of every target checked)"
 cargo run -q -p generator -- --check --crd-strict --crd-schema "$SHARED_DIR/crds/ack" --crd-schema "$SHARED_DIR/crds/operator"
 
+# The model must not break tasks already registered with the earlier one. The earlier one is the
+# last tag; else the merge base with main when this is another branch; else (on main itself) the
+# previous commit, deepening a shallow clone by one commit to get it. BREAKING_AGAINST=<rev>
+# overrides, e.g. to review an intended break against the commit that made it.
+breaking_base() {
+  if [ -n "${BREAKING_AGAINST:-}" ]; then echo "$BREAKING_AGAINST"; return; fi
+  local tag base
+  if tag=$(git describe --tags --abbrev=0 2>/dev/null); then echo "$tag"; return; fi
+  if git rev-parse -q --verify main >/dev/null && base=$(git merge-base HEAD main 2>/dev/null) \
+      && [ "$base" != "$(git rev-parse HEAD)" ]; then echo "$base"; return; fi
+  if ! git rev-parse -q --verify 'HEAD~^{commit}' >/dev/null && [ "$(git rev-parse --is-shallow-repository)" = true ]; then
+    git fetch -q --deepen=1 >&2 || true
+  fi
+  echo "HEAD~"
+}
+if ! git rev-parse --git-dir >/dev/null 2>&1; then
+  echo "error: not a git checkout; the breaking-change check needs the earlier model (set BREAKING_AGAINST=<folder of .proto files>)" >&2
+  exit 1
+fi
+base=$(breaking_base)
+if [ -d "$base" ] || git rev-parse -q --verify "$base^{commit}" >/dev/null; then
+  step "no change breaks registered tasks (against $base)"
+  cargo run -q -p generator -- --check --breaking-against "$base"
+else
+  echo "error: no earlier commit to compare the model against ($base); this clone has one commit and" >&2
+  echo "       cannot fetch more. Set BREAKING_AGAINST=<rev or folder of earlier .proto files>." >&2
+  exit 1
+fi
+
 step "build (binaries first: the conformance and Python tests run the real backend)"
 cargo build --workspace --bins --locked
 

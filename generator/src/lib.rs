@@ -6,6 +6,7 @@
 //! * [`emit`] renders the model into files: pure functions with no error paths for user input.
 //! * [`write`] compares and writes the output folder, which the generator owns.
 
+pub mod breaking;
 pub mod crd;
 pub mod crpath;
 pub mod diagnostics;
@@ -31,6 +32,8 @@ pub struct Options {
     pub crd_schema: Vec<PathBuf>,
     /// Fail when a resource has no CRD in any `crd_schema` folder.
     pub crd_strict: bool,
+    /// Fail on changes that break tasks registered with this earlier model.
+    pub breaking_against: Option<breaking::Baseline>,
     pub dump_model: bool,
 }
 
@@ -81,6 +84,13 @@ impl fmt::Display for Report {
 pub fn generate(options: &Options) -> Result<(model::Model, Vec<write::GeneratedFile>, crd::CrdReport), Error> {
     let loaded = load::load(&options.proto)?;
     let model = lower::lower(&loaded)?;
+    if let Some(baseline) = &options.breaking_against {
+        let earlier = breaking::earlier_model(baseline, &options.proto)?;
+        let breaks = breaking::compare(&earlier, &model, &loaded);
+        if !breaks.is_empty() {
+            return Err(Error::Invalid(breaks));
+        }
+    }
     let crd = crd::check_all(&model, &options.crd_schema, &loaded.sources)?;
     if options.crd_strict && !crd.unchecked.is_empty() {
         return Err(Error::Usage(format!(

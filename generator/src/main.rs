@@ -38,6 +38,13 @@ struct Cli {
     #[arg(long, value_name = "DIR")]
     crd_schema: Vec<PathBuf>,
 
+    /// Fail, writing nothing, on changes that break tasks already registered with the model in
+    /// REV (a git revision of the repository holding --proto, e.g. `main` or a tag) or DIR (a
+    /// folder of earlier .proto files): removed or renamed JSON names, changed types, removed
+    /// task types, outputs or enum values, changed versions or API strings, tighter validation.
+    #[arg(long, value_name = "REV|DIR")]
+    breaking_against: Option<String>,
+
     /// With --crd-schema: fail (and write nothing) when any resource has no CRD in the folders.
     #[arg(long, requires = "crd_schema")]
     crd_strict: bool,
@@ -68,6 +75,7 @@ fn main() -> ExitCode {
         check: cli.check,
         crd_schema: cli.crd_schema,
         crd_strict: cli.crd_strict,
+        breaking_against: cli.breaking_against.as_deref().map(generator::breaking::Baseline::parse),
         dump_model: cli.dump_model,
     };
     match run(&options) {

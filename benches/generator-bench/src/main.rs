@@ -159,7 +159,7 @@ fn generator_into(args: &Args, proto: &Path, out: &Path) -> Command {
 }
 
 fn options(proto: &Path, out: &Path) -> Options {
-    Options { proto: proto.to_path_buf(), out: out.to_path_buf(), check: false, crd_schema: Vec::new(), crd_strict: false, dump_model: false }
+    Options { proto: proto.to_path_buf(), out: out.to_path_buf(), check: false, crd_schema: Vec::new(), crd_strict: false, breaking_against: None, dump_model: false }
 }
 
 /// load, lower and emit (the whole of `generator::generate` without CRD checks), each timed.

@@ -8,7 +8,7 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn options(proto: PathBuf, out: PathBuf) -> generator::Options {
-    generator::Options { proto, out, check: false, crd_schema: Vec::new(), crd_strict: false, dump_model: false }
+    generator::Options { proto, out, check: false, crd_schema: Vec::new(), crd_strict: false, breaking_against: None, dump_model: false }
 }
 
 /// Sorted sub-folders of `dir`.

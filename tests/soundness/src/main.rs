@@ -84,7 +84,7 @@ fn main() -> ExitCode {
     let location = regex_lite_location();
     for (name, proto) in &cases {
         let out = work.join("cases").join(name).join("generated");
-        let options = generator::Options { proto: proto.clone(), out: out.clone(), check: false, crd_schema: Vec::new(), crd_strict: false, dump_model: false };
+        let options = generator::Options { proto: proto.clone(), out: out.clone(), check: false, crd_schema: Vec::new(), crd_strict: false, breaking_against: None, dump_model: false };
         match std::panic::catch_unwind(|| generator::generate(&options)) {
             Err(_) => failures.push(format!("{name}: the generator panicked on {}", proto.display())),
             Ok(Err(e)) => {
