@@ -171,3 +171,43 @@ fn a_copied_checkout_regenerates_itself() {
         "--help shows the resolved default:\n{help}"
     );
 }
+
+/// Every file of `dir`, relative, sorted.
+fn files_of(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(root: &Path, d: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { walk(root, &p, out) } else { out.push(p.strip_prefix(root).unwrap().display().to_string()) }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// A run killed with SIGKILL at any point (here: after 0, 4, 8, ... 28 ms) never breaks the
+/// next one: it succeeds, leaves the tree complete and equal to the committed one, and no
+/// temporary file behind.
+#[test]
+fn a_run_after_a_killed_run_leaves_the_tree_complete() {
+    let copy = committed_copy();
+    let out = copy.path();
+    let expected = files_of(out);
+    let proto = common::repo().join("proto");
+    for delay_ms in (0..8u64).map(|i| i * 4) {
+        // Make every file differ, so the killed run has the whole tree to rewrite.
+        for f in &expected {
+            std::fs::write(out.join(f), format!("stale {delay_ms}\n")).unwrap();
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_generator")).arg("--proto").arg(&proto).arg("--out").arg(out).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let status = Command::new(env!("CARGO_BIN_EXE_generator")).arg("--proto").arg(&proto).arg("--out").arg(out).output().unwrap();
+        assert!(status.status.success(), "the run after a kill at {delay_ms} ms failed: {}", String::from_utf8_lossy(&status.stderr));
+        assert_eq!(files_of(out), expected, "after a kill at {delay_ms} ms the tree is complete, without temporary files");
+        let (ok, text) = check(out);
+        assert!(ok, "after a kill at {delay_ms} ms:\n{text}");
+    }
+}
