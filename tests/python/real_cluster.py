@@ -113,7 +113,7 @@ class RealCluster:
     """A target on the real control plane: CRDs, the applied bundle, the backend's token, the
     simulated controller."""
 
-    def __init__(self, control_plane, target: str, workdir: Path, step_ms: int = 50):
+    def __init__(self, control_plane, target: str, workdir: Path, step_ms: int = 50, controller: bool = True):
         self.cp, self.target, self.workdir, self.step_ms = control_plane, target, workdir, step_ms
         self.group = TARGET_API[target]["group"]
         self.version = TARGET_API[target]["version"]
@@ -133,7 +133,8 @@ class RealCluster:
         self.token_kubeconfig = self.new_token()
         self.controller_log = workdir / f"simulated-controller-{target}.log"
         self.controller = None
-        self.start_controller()
+        if controller:
+            self.start_controller()
 
     # --- the bundle, RBAC and tokens ---
 
@@ -191,7 +192,7 @@ class RealCluster:
         pruned or rejected, unknown scenarios), as the double's control endpoint gives them."""
         lines = self.controller_log.read_text(errors="replace").splitlines() if self.controller_log.exists() else []
         errors = [line for line in lines if line.startswith(SIMULATION_PROBLEM)]
-        if self.controller.poll() is not None:
+        if self.controller is not None and self.controller.poll() is not None:
             errors.append(f"the simulated controller exited with {self.controller.returncode}: {_log_tail(self.controller_log)}")
         return {"errors": errors}
 
