@@ -207,7 +207,7 @@ impl<S: ObjectStore> PluginBackend<S> {
     async fn adopt(&self, resource: &'static ResourceDef, namespace: &str, name: &str, execution: &str, deadline: tokio::time::Instant) -> Result<(), Status> {
         let existing = retry::within(deadline, || self.store.get_from_api(resource, namespace, name))
             .await
-            .map_err(|e| Status::unavailable(format!("{} {namespace}/{name} exists but cannot be read: {e}", resource.kind)))?;
+            .map_err(|e| refused_or(e, |e| Status::unavailable(format!("{} {namespace}/{name} exists but cannot be read: {e}", resource.kind))))?;
         match existing {
             Some(object) if is_ours(&object, &managed_by(self.plugin), execution) => {
                 tracing::info!(namespace, name, "object of this attempt already exists; CreateTask is idempotent");
@@ -356,6 +356,21 @@ fn store_status(e: StoreError) -> Status {
     match e {
         StoreError::Unavailable(m) => Status::unavailable(m),
         StoreError::Rejected(m) => Status::invalid_argument(format!("the Kubernetes API rejected the request: {m}")),
+        StoreError::Denied(m) => denied(&m),
+    }
+}
+
+/// The API server refused the backend itself (its token or its RBAC): PERMISSION_DENIED wherever
+/// it happens, never a fault of the task nor an outage to wait out.
+fn denied(why: &str) -> Status {
+    Status::permission_denied(format!("the Kubernetes API refused the backend: {why}"))
+}
+
+/// `gave_up` as a Status: [`denied`] for a refusal of the backend, else what `otherwise` says.
+fn refused_or(gave_up: retry::GaveUp, otherwise: impl FnOnce(retry::GaveUp) -> Status) -> Status {
+    match gave_up {
+        retry::GaveUp::Denied(why) => denied(&why),
+        other => otherwise(other),
     }
 }
 
@@ -526,6 +541,7 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
                 }
                 return Err(match gave_up {
                     retry::GaveUp::Rejected(why) => Status::invalid_argument(format!("the Kubernetes API rejected the object: {why}")),
+                    retry::GaveUp::Denied(why) => denied(&why),
                     other => Status::unavailable(format!(
                         "{} {namespace}/{name} was not created: {other}; any object the API may still have created is being deleted",
                         resource.kind
@@ -554,7 +570,7 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
         // reads through the API, and a blip is retried rather than counted by propeller.
         let object = retry::within(deadline, || self.store.get(resource, &meta.ns, &meta.name))
             .await
-            .map_err(|e| Status::unavailable(format!("cannot read {} {}/{}: {e}", resource.kind, meta.ns, meta.name)))?;
+            .map_err(|e| refused_or(e, |e| Status::unavailable(format!("cannot read {} {}/{}: {e}", resource.kind, meta.ns, meta.name))))?;
         #[allow(deprecated)]
         let reported = match object {
             // A 404 the API confirmed: nothing else is true any more.

@@ -6,8 +6,9 @@
 //! object the cache has not seen yet (just created, or not managed by this backend) costs one GET.
 //!
 //! Failures are sorted for the agent: what is worth retrying (no connection, 5xx, 429) is
-//! [`StoreError::Unavailable`], what is not (422 with field causes, 403, 400, ...) is
-//! [`StoreError::Rejected`].
+//! [`StoreError::Unavailable`], what is not (422 with field causes, 400, ...) is
+//! [`StoreError::Rejected`], and a refusal of the backend's own credentials or RBAC (401, 403) is
+//! [`StoreError::Denied`].
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -350,6 +351,11 @@ fn copy_path(from: &Value, path: &[&str], into: &mut serde_json::Map<String, Val
 fn store_error(error: kube::Error) -> StoreError {
     match error {
         kube::Error::Api(status) if status.code == 429 || status.code >= 500 => StoreError::Unavailable(format!("{} {}: {}", status.code, status.reason, status.message)),
+        kube::Error::Api(status) if status.code == 401 => StoreError::Denied(format!(
+            "{} {}: {}; the API server does not accept the backend's credentials (a revoked or expired ServiceAccount token?)",
+            status.code, status.reason, status.message
+        )),
+        kube::Error::Api(status) if status.code == 403 => StoreError::Denied(format!("{} {}: {}", status.code, status.reason, status.message)),
         kube::Error::Api(status) => {
             let mut text = format!("{} {}: {}", status.code, status.reason, status.message);
             // The API server usually lists the causes in the message already; add any it left out
@@ -425,7 +431,8 @@ mod tests {
         assert!(matches!(store_error(status(503, "ServiceUnavailable")), StoreError::Unavailable(_)));
         assert!(matches!(store_error(status(429, "TooManyRequests")), StoreError::Unavailable(_)));
         assert!(matches!(store_error(status(500, "InternalError")), StoreError::Unavailable(_)));
-        assert!(matches!(store_error(status(403, "Forbidden")), StoreError::Rejected(_)));
+        assert!(matches!(store_error(status(403, "Forbidden")), StoreError::Denied(_)));
+        assert!(matches!(store_error(status(401, "Unauthorized")), StoreError::Denied(m) if m.contains("credentials")));
         assert!(matches!(store_error(status(422, "Invalid")), StoreError::Rejected(_)));
     }
 }

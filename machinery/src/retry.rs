@@ -24,6 +24,9 @@ pub enum GaveUp {
     /// The API refused the request; retrying would not help.
     #[error("{0}")]
     Rejected(String),
+    /// The API refused the backend itself (its credentials or RBAC); retrying would not help.
+    #[error("{0}")]
+    Denied(String),
     /// The budget ran out while the API kept failing (the last error is kept). Whether a write
     /// took effect is unknown: the API server may have applied it before failing.
     #[error("{last} (still failing after {attempts} attempts)")]
@@ -36,7 +39,7 @@ pub enum GaveUp {
 impl GaveUp {
     /// Whether a write may have happened although no success was seen.
     pub fn is_ambiguous(&self) -> bool {
-        !matches!(self, GaveUp::Rejected(_))
+        !matches!(self, GaveUp::Rejected(_) | GaveUp::Denied(_))
     }
 }
 
@@ -54,6 +57,7 @@ where
         let last = match tokio::time::timeout_at(deadline, attempt()).await {
             Ok(Ok(value)) => return Ok(value),
             Ok(Err(StoreError::Rejected(why))) => return Err(GaveUp::Rejected(why)),
+            Ok(Err(StoreError::Denied(why))) => return Err(GaveUp::Denied(why)),
             Ok(Err(StoreError::Unavailable(why))) => why,
             Err(_) => return Err(GaveUp::TimedOut { attempts }),
         };
@@ -91,6 +95,19 @@ mod tests {
         })
         .await;
         assert_eq!(result, Err(GaveUp::Rejected("422".into())));
+        assert!(!result.unwrap_err().is_ambiguous());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_backend_is_not_retried() {
+        let calls = AtomicU32::new(0);
+        let result: Result<(), _> = within(Instant::now() + Duration::from_secs(5), || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(StoreError::Denied("401 Unauthorized".into()))
+        })
+        .await;
+        assert_eq!(result, Err(GaveUp::Denied("401 Unauthorized".into())));
         assert!(!result.unwrap_err().is_ambiguous());
         assert_eq!(calls.load(Ordering::SeqCst), 1);
     }

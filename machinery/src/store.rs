@@ -20,9 +20,13 @@ pub enum StoreError {
     /// The API server could not be reached or answered 5xx / 429: worth retrying.
     #[error("Kubernetes API unavailable: {0}")]
     Unavailable(String),
-    /// The API server refused the object (422 with field causes, 403, 400): not worth retrying.
+    /// The API server refused the object (422 with field causes, 400): not worth retrying.
     #[error("Kubernetes rejected the object: {0}")]
     Rejected(String),
+    /// The API server refused the backend itself, whatever the object: its credentials (401, such
+    /// as a revoked or expired ServiceAccount token) or its RBAC (403). A deployment problem.
+    #[error("Kubernetes refused the backend: {0}")]
+    Denied(String),
 }
 
 /// Create, read and delete task objects.

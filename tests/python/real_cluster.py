@@ -18,11 +18,15 @@ tests against a real kube-apiserver:
 (the outage switch, request counters) stays with the double.
 """
 
+import json
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+import uuid
 import urllib.parse
 from functools import cache
 from pathlib import Path
@@ -33,7 +37,7 @@ from e2e_harness import NAMESPACE, REPO_ROOT, TARGET_API, _child_env, _log_tail,
 
 # The image the Deployment gets in place of the generated placeholder (nothing pulls it).
 E2E_IMAGE = "registry.invalid/sagemaker-plugin:e2e"
-# A Secret the backend's token is bound to: deleting it revokes the token.
+# The Secret a backend's token is bound to (one per RealCluster): deleting it revokes the token.
 TOKEN_BINDING_SECRET = "sagemaker-plugin-e2e-token-binding"
 SIMULATION_PROBLEM = "simulation problem:"
 
@@ -130,8 +134,10 @@ class RealCluster:
         account = one(self.bundle, "ServiceAccount")
         self.account_namespace, self.account = account["metadata"]["namespace"], account["metadata"]["name"]
         self.ensure_namespace(NAMESPACE)
+        self.binding_secret = f"{TOKEN_BINDING_SECRET}-{uuid.uuid4().hex[:8]}"
         self.token_kubeconfig = self.new_token()
         self.controller_log = workdir / f"simulated-controller-{target}.log"
+        self.cutter = None
         self.controller = None
         if controller:
             self.start_controller()
@@ -154,23 +160,27 @@ class RealCluster:
         """A fresh token of the bundle's ServiceAccount, bound to a new binding Secret (any earlier
         token bound to the previous Secret dies with it), in a kubeconfig of its own."""
         secrets = f"/api/v1/namespaces/{self.account_namespace}/secrets"
-        self.cp.request("DELETE", f"{secrets}/{TOKEN_BINDING_SECRET}")
+        self.cp.request("DELETE", f"{secrets}/{self.binding_secret}")
         deadline = time.monotonic() + 30
-        while (code := self.cp.request("POST", secrets, {"metadata": {"name": TOKEN_BINDING_SECRET}})[0]) != 201:
+        while (code := self.cp.request("POST", secrets, {"metadata": {"name": self.binding_secret}})[0]) != 201:
             assert code == 409 and time.monotonic() < deadline, f"binding Secret: {code}"
             time.sleep(0.1)
-        token = self.cp.create_token(self.account_namespace, self.account, bound_secret=TOKEN_BINDING_SECRET)
-        return self.cp.token_kubeconfig(self.workdir / f"token-{self.target}.kubeconfig", token)
+        self.token = self.cp.create_token(self.account_namespace, self.account, bound_secret=self.binding_secret)
+        return self.cp.token_kubeconfig(self.workdir / f"token-{self.target}.kubeconfig", self.token)
 
     def revoke_token(self) -> None:
         """Deletes the Secret the backend's token is bound to: the API server then rejects it (after
         its 10 s authentication cache)."""
-        code, body = self.cp.request("DELETE", f"/api/v1/namespaces/{self.account_namespace}/secrets/{TOKEN_BINDING_SECRET}")
+        code, body = self.cp.request("DELETE", f"/api/v1/namespaces/{self.account_namespace}/secrets/{self.binding_secret}")
         assert code == 200, f"{code} {body}"
 
     def client_kubeconfig(self, path: Path) -> Path:
-        """What `e2e_harness.Backend` runs with: only the ServiceAccount token."""
-        path.write_text(self.token_kubeconfig.read_text())
+        """What `e2e_harness.Backend` runs with: only the ServiceAccount token (through the
+        `ConnectionCutter` set as `self.cutter`, if any)."""
+        config = json.loads(self.token_kubeconfig.read_text())
+        if self.cutter is not None:
+            config["clusters"][0]["cluster"]["server"] = f"https://127.0.0.1:{self.cutter.port}"
+        path.write_text(json.dumps(config, indent=2))
         return path
 
     # --- the simulated controller ---
@@ -223,3 +233,77 @@ class RealCluster:
         code, body = self.cp.request("GET", self._collection(plural, namespace) + query)
         assert code == 200, f"list {plural}: {code} {body}"
         return body["items"]
+
+
+class ConnectionCutter:
+    """A loopback TCP forwarder in front of the API server, for one client (the backend), that can
+    cut that client off: `cut()` closes its open connections (its watches end) and refuses new
+    ones until `restore()`. A network fault, not an API double: every byte that passes is the real
+    server's (TLS end to end)."""
+
+    def __init__(self, upstream_port: int):
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._lock = threading.Lock()
+        self._open: set = set()
+        self._cut = False
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self._lock:
+                refuse = self._cut
+            if refuse:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._open.update((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source, sink) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                self._close(s)
+
+    def _close(self, s) -> None:
+        with self._lock:
+            self._open.discard(s)
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        s.close()
+
+    def cut(self) -> None:
+        with self._lock:
+            self._cut = True
+            sockets = list(self._open)
+        for s in sockets:
+            self._close(s)
+
+    def restore(self) -> None:
+        with self._lock:
+            self._cut = False
+
+    def close(self) -> None:
+        self._closed = True
+        self.cut()
+        self.listener.close()

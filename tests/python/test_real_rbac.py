@@ -74,10 +74,15 @@ def create(backend: Backend, task_type: str):
     return request, backend.agent.CreateTask(request, timeout=10).resource_meta
 
 
+def denied(error: grpc.RpcError) -> str:
+    """The details of a refusal, which must be PERMISSION_DENIED (not a fault of the task)."""
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED, (error.code(), error.details())
+    return error.details()
+
+
 def probe_create(cluster, backend, task_type, plural):
     entity, values = make_task(task_type)
-    error = rpc_error(lambda: backend.agent.CreateTask(create_request(entity, values, new_execution("rbac")), timeout=10))
-    return error.details()
+    return denied(rpc_error(lambda: backend.agent.CreateTask(create_request(entity, values, new_execution("rbac")), timeout=10)))
 
 
 def probe_get(cluster, backend, task_type, plural):
@@ -93,7 +98,7 @@ def probe_get(cluster, backend, task_type, plural):
         try:
             backend.agent.GetTask(get_request(request.template, meta), timeout=10)
         except grpc.RpcError as e:
-            return e.details()
+            return denied(e)
         # Still cached: the watch has not delivered the relabelling yet.
         assert time.monotonic() < deadline, "GetTask kept answering from the cache"
         time.sleep(0.05)
@@ -101,7 +106,7 @@ def probe_get(cluster, backend, task_type, plural):
 
 def probe_delete(cluster, backend, task_type, plural):
     request, meta = create(backend, task_type)
-    return rpc_error(lambda: backend.agent.DeleteTask(delete_request(request.template, meta), timeout=10)).details()
+    return denied(rpc_error(lambda: backend.agent.DeleteTask(delete_request(request.template, meta), timeout=10)))
 
 
 def probe_watch_cache(verb):

@@ -97,10 +97,10 @@ pub async fn run(client: kube::Client, flavor: Flavor, step: Duration, report: R
                 .run(reconcile, error_policy, context)
                 .for_each(move |result| {
                     if let Err(e) = result {
-                        // Conflicts and objects gone meanwhile are normal; the rest is a problem.
-                        let text = e.to_string();
-                        if !text.contains("409") && !text.contains("Conflict") && !text.contains("NotFound") && !text.contains("ObjectNotFound") {
-                            report(format!("{} controller: {text}", flavor.as_str()));
+                        match classify(&e) {
+                            Outcome::Expected => {}
+                            Outcome::Transient => eprintln!("{} controller: retrying after: {e}", flavor.as_str()),
+                            Outcome::Problem => report(format!("{} controller: {e}", flavor.as_str())),
                         }
                     }
                     std::future::ready(())
@@ -108,6 +108,35 @@ pub async fn run(client: kube::Client, flavor: Flavor, step: Duration, report: R
         );
     }
     futures_util::future::join_all(controllers).await;
+}
+
+/// How a failed reconcile or watch counts.
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    /// A conflict (someone wrote first) or an object gone meanwhile: the next event retries.
+    Expected,
+    /// No connection, a server error, a watch to restart: the API server is away or restarting,
+    /// which the fault tests cause on purpose; the controller retries.
+    Transient,
+    /// The API server refused what the simulation wrote (a 422, a 403, ...): a wrong simulation.
+    Problem,
+}
+
+type RunError = kube::runtime::controller::Error<ReconcileError, watcher::Error>;
+
+fn classify(error: &RunError) -> Outcome {
+    use kube::runtime::controller::Error;
+    match error {
+        Error::ObjectNotFound(_) => Outcome::Expected,
+        Error::QueueError(_) | Error::RunnerError(_) => Outcome::Transient,
+        Error::ReconcilerFailed(ReconcileError::Kube(kube::Error::Api(status)), _) => match status.code {
+            404 | 409 => Outcome::Expected,
+            429 | 500.. => Outcome::Transient,
+            _ => Outcome::Problem,
+        },
+        Error::ReconcilerFailed(ReconcileError::Kube(_), _) => Outcome::Transient,
+        Error::ReconcilerFailed(ReconcileError::Encode(_), _) => Outcome::Problem,
+    }
 }
 
 fn error_policy(_object: Arc<DynamicObject>, _error: &ReconcileError, context: Arc<Context>) -> Action {
