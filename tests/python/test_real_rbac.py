@@ -19,15 +19,17 @@ import pytest
 
 from e2e_harness import NAMESPACE, PLURALS, TARGETS, TASK_TYPES, Backend, create_request, delete_request, get_request
 from real_cluster import RealCluster
-from test_e2e import make_task, new_execution
+from test_e2e import STEP_MS, TERMINAL, make_task, new_execution
 
 MANAGED_BY = "app.kubernetes.io/managed-by"
+# machinery's RESULT_REPORTED_ANNOTATION (machinery/src/agent.rs).
+RESULT_REPORTED = "flyte.org/result-reported-at"
 
 
 @pytest.fixture(scope="module", params=TARGETS)
 def cluster(request, control_plane, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"rbac-{request.param}")
-    c = RealCluster(control_plane, request.param, workdir, controller=False)
+    c = RealCluster(control_plane, request.param, workdir, step_ms=STEP_MS)
     try:
         yield c
     finally:
@@ -109,15 +111,33 @@ def probe_delete(cluster, backend, task_type, plural):
     return denied(rpc_error(lambda: backend.agent.DeleteTask(delete_request(request.template, meta), timeout=10)))
 
 
+def probe_patch(cluster, backend, task_type, plural):
+    # GetTask records on the object that it reported the terminal phase (the garbage collector
+    # waits for that); without the verb the record fails, and the backend says so.
+    request, meta = create(backend, task_type)
+    deadline = time.monotonic() + 30
+    while backend.agent.GetTask(get_request(request.template, meta), timeout=10).resource.phase not in TERMINAL:
+        assert time.monotonic() < deadline, "the job never ended"
+        time.sleep(0.05)
+    log = wait_for_log(backend, forbidden("patch", plural))
+    obj = cluster.get(plural, json.loads(meta)["name"])
+    assert RESULT_REPORTED not in obj["metadata"].get("annotations", {}), obj["metadata"]
+    return log
+
+
+def wait_for_log(backend: Backend, text: str) -> str:
+    deadline = time.monotonic() + 20
+    # The log is JSON lines: the API server's message sits in a string with escaped quotes.
+    while text not in (log := backend.log.read_text(errors="replace").replace('\\"', '"')):
+        assert time.monotonic() < deadline, f"the backend never logged {text!r}:\n{log[-3000:]}"
+        time.sleep(0.1)
+    return log
+
+
 def probe_watch_cache(verb):
     def probe(cluster, backend, task_type, plural):
         # The watch-backed cache lists, then watches; without the verb it keeps failing, and says so.
-        deadline = time.monotonic() + 20
-        # The log is JSON lines: the API server's message sits in a string with escaped quotes.
-        while forbidden(verb, plural) not in (log := backend.log.read_text(errors="replace").replace('\\"', '"')):
-            assert time.monotonic() < deadline, f"the backend never reported the denied {verb}:\n{log[-3000:]}"
-            time.sleep(0.1)
-        return log
+        return wait_for_log(backend, forbidden(verb, plural))
     return probe
 
 
@@ -125,6 +145,7 @@ PROBES = {
     "create": probe_create,
     "get": probe_get,
     "delete": probe_delete,
+    "patch": probe_patch,
     "list": probe_watch_cache("list"),
     "watch": probe_watch_cache("watch"),
 }
