@@ -2,7 +2,10 @@
 //! Enum API strings, defaults and validation of every payload message, as the
 //! annotations declare them. Validation errors name the field path.
 
-#![allow(clippy::collapsible_if)]
+#![allow(
+    clippy::collapsible_if,
+    reason = "one `if` per check keeps each rule readable on its own"
+)]
 use machinery::plugin::{BuildContext, InvalidInput};
 use machinery::validate;
 
@@ -16,8 +19,7 @@ impl crate::model::CompressionType {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -31,8 +33,7 @@ impl crate::model::DistributedProtocol {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -47,8 +48,7 @@ impl crate::model::EarlyStoppingType {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -82,8 +82,7 @@ impl crate::model::ObjectiveType {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -98,8 +97,7 @@ impl crate::model::S3DataDistribution {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -115,8 +113,7 @@ impl crate::model::S3DataType {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -133,8 +130,7 @@ impl crate::model::ScalingType {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -151,8 +147,7 @@ impl crate::model::TuningStrategy {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -167,8 +162,7 @@ impl crate::model::WarmStartType {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -176,7 +170,6 @@ impl crate::model::WarmStartType {
 impl crate::model::BuiltinAlgorithmTrainingJob {
     /// Fills unset fields of this `BuiltinAlgorithmTrainingJob` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
         if self.input_mode == 0 {
             self.input_mode = crate::model::InputMode::File as i32;
         }
@@ -215,7 +208,6 @@ impl crate::model::BuiltinAlgorithmTrainingJob {
     }
     /// Checks this `BuiltinAlgorithmTrainingJob` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "algorithm_name");
             if !self.algorithm_name.is_empty() {
@@ -399,12 +391,9 @@ impl crate::model::BuiltinAlgorithmTrainingJob {
 
 impl crate::model::CategoricalParameterRange {
     /// Fills unset fields of this `CategoricalParameterRange` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
-    }
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
     /// Checks this `CategoricalParameterRange` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -428,8 +417,7 @@ impl crate::model::CategoricalParameterRange {
 
 impl crate::model::Channel {
     /// Fills unset fields of this `Channel` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {
         if self.s3_data_type == 0 {
             self.s3_data_type = crate::model::S3DataType::S3Prefix as i32;
         }
@@ -439,7 +427,6 @@ impl crate::model::Channel {
     }
     /// Checks this `Channel` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -568,12 +555,9 @@ impl crate::model::Channel {
 
 impl crate::model::CheckpointConfig {
     /// Fills unset fields of this `CheckpointConfig` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
-    }
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
     /// Checks this `CheckpointConfig` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "s3_uri");
             validate::required(&field, !self.s3_uri.is_empty())?;
@@ -594,15 +578,13 @@ impl crate::model::CheckpointConfig {
 
 impl crate::model::ContinuousParameterRange {
     /// Fills unset fields of this `ContinuousParameterRange` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {
         if self.scaling_type == 0 {
             self.scaling_type = crate::model::ScalingType::Auto as i32;
         }
     }
     /// Checks this `ContinuousParameterRange` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -648,7 +630,6 @@ impl crate::model::ContinuousParameterRange {
 impl crate::model::CustomTrainingJob {
     /// Fills unset fields of this `CustomTrainingJob` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
         if self.input_mode == 0 {
             self.input_mode = crate::model::InputMode::File as i32;
         }
@@ -687,7 +668,6 @@ impl crate::model::CustomTrainingJob {
     }
     /// Checks this `CustomTrainingJob` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "input_mode");
             if self.input_mode != 0 {
@@ -868,7 +848,6 @@ impl crate::model::CustomTrainingJob {
 impl crate::model::HyperparameterTuningJob {
     /// Fills unset fields of this `HyperparameterTuningJob` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
         if let Some(child) = &mut self.objective {
             child.apply_defaults(cx);
         }
@@ -928,7 +907,6 @@ impl crate::model::HyperparameterTuningJob {
     }
     /// Checks this `HyperparameterTuningJob` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "algorithm_name");
             if !self.algorithm_name.is_empty() {
@@ -1265,15 +1243,13 @@ impl crate::model::HyperparameterTuningJob {
 
 impl crate::model::IntegerParameterRange {
     /// Fills unset fields of this `IntegerParameterRange` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {
         if self.scaling_type == 0 {
             self.scaling_type = crate::model::ScalingType::Auto as i32;
         }
     }
     /// Checks this `IntegerParameterRange` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -1318,12 +1294,9 @@ impl crate::model::IntegerParameterRange {
 
 impl crate::model::MetricDefinition {
     /// Fills unset fields of this `MetricDefinition` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
-    }
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
     /// Checks this `MetricDefinition` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -1344,8 +1317,7 @@ impl crate::model::MetricDefinition {
 
 impl crate::model::ResourceConfig {
     /// Fills unset fields of this `ResourceConfig` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {
         if self.instance_count == 0 {
             self.instance_count = 1;
         }
@@ -1354,8 +1326,7 @@ impl crate::model::ResourceConfig {
         }
     }
     /// Checks this `ResourceConfig` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "instance_type");
             validate::required(&field, !self.instance_type.is_empty())?;
@@ -1392,15 +1363,13 @@ impl crate::model::ResourceConfig {
 
 impl crate::model::StoppingCondition {
     /// Fills unset fields of this `StoppingCondition` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {
         if self.max_runtime_seconds == 0 {
             self.max_runtime_seconds = 86400;
         }
     }
     /// Checks this `StoppingCondition` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "max_runtime_seconds");
             if self.max_runtime_seconds != 0 {
@@ -1434,12 +1403,9 @@ impl crate::model::StoppingCondition {
 
 impl crate::model::TuningObjective {
     /// Fills unset fields of this `TuningObjective` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
-    }
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
     /// Checks this `TuningObjective` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "objective_type");
             validate::required(&field, self.objective_type != 0)?;
@@ -1477,12 +1443,9 @@ impl crate::model::TuningObjective {
 
 impl crate::model::VpcConfig {
     /// Fills unset fields of this `VpcConfig` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
-    }
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
     /// Checks this `VpcConfig` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "security_group_ids");
             validate::required(&field, !self.security_group_ids.is_empty())?;
@@ -1517,14 +1480,12 @@ impl crate::model::VpcConfig {
 impl crate::model::WarmStartConfig {
     /// Fills unset fields of this `WarmStartConfig` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
         for child in &mut self.parents {
             child.apply_defaults(cx);
         }
     }
     /// Checks this `WarmStartConfig` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "parents");
             validate::required(&field, !self.parents.is_empty())?;
@@ -1565,12 +1526,9 @@ impl crate::model::WarmStartConfig {
 
 impl crate::model::WarmStartParent {
     /// Fills unset fields of this `WarmStartParent` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
-    }
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
     /// Checks this `WarmStartParent` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "tuning_job_name");
             validate::required(&field, !self.tuning_job_name.is_empty())?;

@@ -4,7 +4,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::checks::{context_expr, is_set};
-use super::names::{field_ident, getter, ident, keys, lit, path_tokens, type_path};
+use super::names::{field_ident, getter, ident, keys, lit, param, path_tokens, type_path};
 use crate::model::*;
 
 /// Expression for a scalar value of `field` read from `value`, shaped by `transform`.
@@ -196,15 +196,18 @@ pub(super) fn build_target(plugin: &Plugin, task: &TaskType, r: &Resource) -> To
     let assigns = assign(plugin, m, &r.target, &job, &object, &[], 0);
     let context = r.context.iter().map(|c| context_value(plugin, task, c));
     let doc = format!(" Maps the payload onto `{}` `{}` field by field.", r.target, r.kind);
+    let body = quote! {
+        #(#rejects)*
+        let mut object = cr::Object::new();
+        #(#assigns)*
+        #(#context)*
+        Ok(object.into_value())
+    };
+    let cx = param(&body, "cx");
     quote! {
         #[doc = #doc]
-        fn #f(job: &#ty, cx: &BuildContext) -> Result<Value, InvalidInput> {
-            let _ = cx;
-            #(#rejects)*
-            let mut object = cr::Object::new();
-            #(#assigns)*
-            #(#context)*
-            Ok(object.into_value())
+        fn #f(job: &#ty, #cx: &BuildContext) -> Result<Value, InvalidInput> {
+            #body
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::names::{field_ident, lit, type_path, variant};
+use super::names::{field_ident, lit, param, type_path, variant};
 use crate::model::*;
 
 pub(super) fn checks_rs(plugin: &Plugin) -> TokenStream {
@@ -18,7 +18,7 @@ pub(super) fn checks_rs(plugin: &Plugin) -> TokenStream {
         //! Enum API strings, defaults and validation of every payload message, as the
         //! annotations declare them. Validation errors name the field path.
         // One `if` per check keeps each rule readable on its own.
-        #![allow(clippy::collapsible_if)]
+        #![allow(clippy::collapsible_if, reason = "one `if` per check keeps each rule readable on its own")]
 
         use machinery::plugin::{BuildContext, InvalidInput};
         #validate_use
@@ -48,10 +48,11 @@ pub(super) fn enum_impl(plugin: &Plugin, e: &Enum) -> TokenStream {
         quote! { #t => matches!(self, #(Self::#vars)|*), }
     });
     let unsupported_body = if by_target.is_empty() {
-        quote! { let _ = (self, target); false }
+        quote! { false }
     } else {
         quote! { match target { #(#unsupported_arms)* _ => false, } }
     };
+    let target = param(&unsupported_body, "target");
     let name = e.full_name.rsplit('.').next().unwrap_or(&e.full_name);
     let api_doc = format!(" The string the target APIs expect for this `{name}` value (`None` for \"not set\").");
     quote! {
@@ -62,7 +63,7 @@ pub(super) fn enum_impl(plugin: &Plugin, e: &Enum) -> TokenStream {
             }
 
             /// Whether `target` rejects this value.
-            pub fn unsupported_in(self, target: &str) -> bool {
+            pub fn unsupported_in(self, #target: &str) -> bool {
                 #unsupported_body
             }
         }
@@ -206,18 +207,20 @@ pub(super) fn message_checks(plugin: &Plugin, m: &Message, creatable: &BTreeMap<
     let short = m.full_name.rsplit('.').next().unwrap_or(&m.full_name);
     let d_doc = format!(" Fills unset fields of this `{short}` with their declared defaults and context values.");
     let v_doc = format!(" Checks this `{short}` against its declared validation for `target`; `path` prefixes field names in errors.");
+    let defaults = quote! { #(#defaults)* };
+    let checks = quote! { #(#checks)* };
+    let cx = param(&defaults, "cx");
+    let (path, target) = (param(&checks, "path"), param(&checks, "target"));
     quote! {
         impl #ty {
             #[doc = #d_doc]
-            pub fn apply_defaults(&mut self, cx: &BuildContext) {
-                let _ = cx;
-                #(#defaults)*
+            pub fn apply_defaults(&mut self, #cx: &BuildContext) {
+                #defaults
             }
 
             #[doc = #v_doc]
-            pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-                let _ = (path, target);
-                #(#checks)*
+            pub fn validate(&self, #path: &str, #target: &str) -> Result<(), InvalidInput> {
+                #checks
                 Ok(())
             }
         }

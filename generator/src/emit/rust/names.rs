@@ -1,6 +1,6 @@
 //! Tokens for the names lowering settled: prost-generated items, the crate's modules, literals.
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::crpath::{CrPath, Segment};
@@ -12,6 +12,21 @@ pub(super) fn ident(name: &str) -> Ident {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
     }
+}
+
+/// Whether `tokens` use the identifier `name` anywhere: a parameter the body does not use is
+/// written `_name`, so no placeholder statement is needed to silence the compiler.
+pub(super) fn uses(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        TokenTree::Ident(i) => i == name,
+        TokenTree::Group(g) => uses(&g.stream(), name),
+        _ => false,
+    })
+}
+
+/// `name`, or `_name` when `body` does not use it.
+pub(super) fn param(body: &TokenStream, name: &str) -> Ident {
+    if uses(body, name) { ident(name) } else { ident(&format!("_{name}")) }
 }
 
 pub(super) fn lit(s: &str) -> Literal {

@@ -92,7 +92,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
     quote! {
         #![doc = #module_doc]
         // One `if` per field keeps each assignment readable on its own.
-        #![allow(clippy::collapsible_if)]
+        #![allow(clippy::collapsible_if, reason = "one `if` per field keeps each assignment readable on its own")]
 
         use machinery::cr::{self, #(#cr_items),*};
         use machinery::inputs::Inputs;

@@ -2,7 +2,10 @@
 //! Enum API strings, defaults and validation of every payload message, as the
 //! annotations declare them. Validation errors name the field path.
 
-#![allow(clippy::collapsible_if)]
+#![allow(
+    clippy::collapsible_if,
+    reason = "one `if` per check keeps each rule readable on its own"
+)]
 use machinery::plugin::{BuildContext, InvalidInput};
 use machinery::validate;
 
@@ -17,8 +20,7 @@ impl crate::model::PullPolicy {
         }
     }
     /// Whether `target` rejects this value.
-    pub fn unsupported_in(self, target: &str) -> bool {
-        let _ = (self, target);
+    pub fn unsupported_in(self, _target: &str) -> bool {
         false
     }
 }
@@ -26,7 +28,6 @@ impl crate::model::PullPolicy {
 impl crate::model::BatchJob {
     /// Fills unset fields of this `BatchJob` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
         for child in &mut self.containers {
             child.apply_defaults(cx);
         }
@@ -39,7 +40,6 @@ impl crate::model::BatchJob {
     }
     /// Checks this `BatchJob` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "containers");
             validate::required(&field, !self.containers.is_empty())?;
@@ -73,15 +73,13 @@ impl crate::model::BatchJob {
 
 impl crate::model::Container {
     /// Fills unset fields of this `Container` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {
         if self.image_pull_policy == 0 {
             self.image_pull_policy = crate::model::PullPolicy::IfNotPresent as i32;
         }
     }
     /// Checks this `Container` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;

@@ -2,21 +2,22 @@
 //! Enum API strings, defaults and validation of every payload message, as the
 //! annotations declare them. Validation errors name the field path.
 
-#![allow(clippy::collapsible_if)]
+#![allow(
+    clippy::collapsible_if,
+    reason = "one `if` per check keeps each rule readable on its own"
+)]
 use machinery::plugin::{BuildContext, InvalidInput};
 use machinery::validate;
 
 impl crate::model::Job {
     /// Fills unset fields of this `Job` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {
         if self.replicas == 0 {
             self.replicas = 1;
         }
     }
     /// Checks this `Job` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "replicas");
             if self.replicas != 0 {
