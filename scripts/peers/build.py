@@ -3,6 +3,10 @@
 
     scripts/peers/build.py [NAME ...]      # default: every peer; prints each binary's path
 
+The peers: kube-apiserver and etcd (the control plane), flytepropeller and kubectl-flyte, and
+sagemaker-operator (the Amazon SageMaker Operator for Kubernetes, the `operator` target's real
+controller).
+
 Each peer is the ordinary `go build` of a package of a published module, at the version pinned in
 scripts/peers/versions.env. Modules that are built inside a monorepo (k8s.io/kubernetes, etcd,
 flyte) carry `replace` directives pointing at relative folders, which `go build` of the published
@@ -49,6 +53,7 @@ def kubernetes_staging_version(version: str) -> str:
 def peers() -> dict[str, dict]:
     v = pinned_versions()
     k8s, etcd, flyte = v["KUBERNETES_VERSION"], v["ETCD_VERSION"], v["FLYTE_VERSION"]
+    operator = "github.com/aws/amazon-sagemaker-operator-for-k8s"
     propeller = "github.com/flyteorg/flyte/flytepropeller"
     flyteplugins = "github.com/flyteorg/flyte/flyteplugins"
     return {
@@ -65,6 +70,9 @@ def peers() -> dict[str, dict]:
                            "drop_imports": (f"{propeller}/plugins", [f"{flyteplugins}/go/tasks/plugins/k8s/spark"])},
         "kubectl-flyte": {"module": propeller, "version": flyte,
                           "package": f"{propeller}/cmd/kubectl-flyte", "siblings": flyte},
+        # The SageMaker operator's manager (its main package is the module root).
+        "sagemaker-operator": {"module": operator, "version": v["SAGEMAKER_OPERATOR_VERSION"],
+                               "package": operator, "siblings": v["SAGEMAKER_OPERATOR_VERSION"]},
     }
 
 
@@ -182,6 +190,14 @@ def build(name: str) -> Path:
     tmp.rename(out)
     print(f"built {out} in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return out
+
+
+def module_source(name: str) -> Path:
+    """The folder of the peer's module source in the Go module cache (read-only), built first if
+    missing: tests read the peer's own files from it (the SageMaker operator's ClusterRole)."""
+    ensure(name)
+    spec = peers()[name]
+    return Path(module_download(spec["module"], spec["version"], CACHE / "src" / f"{name}-{spec['version']}")["Dir"])
 
 
 def ensure(*names: str) -> list[Path]:

@@ -82,3 +82,16 @@ def control_plane(tmp_path_factory):
 
     with ControlPlane(tmp_path_factory.mktemp("controlplane")) as cp:
         yield cp
+
+
+@pytest.fixture(scope="session")
+def moto_sagemaker(tmp_path_factory):
+    """moto's SageMaker API in server mode on loopback (scripts/peers/moto_sagemaker.py), with a
+    boto3 client (`.client`) to read what it received."""
+    from sagemaker_operator import MotoSageMaker
+
+    moto = MotoSageMaker(tmp_path_factory.mktemp("moto"))
+    try:
+        yield moto
+    finally:
+        moto.stop()
