@@ -71,9 +71,11 @@ if [ -d tests/python ]; then
   fi
   # The real control plane of the end-to-end tests (scripts/peers/controlplane.py): etcd and
   # kube-apiserver built from their Go modules at the versions of scripts/peers/versions.env, on the
-  # first run on a machine only (about 12 min cold on 2 cores; cached in .peers/ afterwards).
-  step "peers: etcd and kube-apiserver (built once, cached in .peers/)"
-  python3 scripts/peers/build.py etcd kube-apiserver
+  # first run on a machine only (about 12 min cold on 2 cores; cached in .peers/ afterwards). The
+  # SageMaker operator, the `operator` target's real controller (tests/python/test_operator_moto.py,
+  # against moto's SageMaker on loopback), the same way (about 4 min cold, mostly downloads).
+  step "peers: etcd, kube-apiserver, sagemaker-operator (built once, cached in .peers/)"
+  python3 scripts/peers/build.py etcd kube-apiserver sagemaker-operator
   step "Python tests"
   .venv/bin/python -m pytest -q tests/python
 

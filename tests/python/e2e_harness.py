@@ -197,8 +197,10 @@ class Backend:
     a real API server (tests/python/real_cluster.py); either writes the kubeconfig the backend
     gets (`api.client_kubeconfig(path)`)."""
 
-    def __init__(self, target: str, api, workdir: Path):
+    def __init__(self, target: str, api, workdir: Path, program: Path | None = None):
         self.target = target
+        # Another build of the backend (a test-only proto variant's), else the workspace's.
+        self.program = program or binary("sagemaker-plugin")
         self.workdir = workdir
         self.kubeconfig = api.client_kubeconfig(workdir / "kubeconfig")
         self.port, self.metrics_port = free_port(), free_port()
@@ -228,7 +230,7 @@ class Backend:
             log.write(f"--- start {self.starts}\n".encode())
             log.flush()
             self.process = subprocess.Popen(
-                [str(binary("sagemaker-plugin")), "--config", str(self.config)],
+                [str(self.program), "--config", str(self.config)],
                 stdout=log, stderr=subprocess.STDOUT, env=_child_env(KUBECONFIG=str(self.kubeconfig)),
             )
         # A fresh channel per process: the old one would wait out gRPC's reconnect backoff.

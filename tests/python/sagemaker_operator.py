@@ -42,6 +42,15 @@ def _wait(what: str, process, log: Path, ready, timeout: float = 30) -> None:
         time.sleep(0.1)
 
 
+def _answers(url: str) -> bool:
+    """`url` answers 200 (on loopback, never through a proxy)."""
+    try:
+        with _HTTP.open(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 def _stop(process) -> None:
     if process is not None and process.poll() is None:
         process.terminate()
@@ -71,12 +80,8 @@ class MotoSageMaker:
             region_name=REGION).client("sagemaker", endpoint_url=self.url)
 
     def _ready(self) -> bool:
-        try:
-            # moto's own dashboard API answers once the server listens.
-            with _HTTP.open(f"{self.url}/moto-api/data.json", timeout=2) as response:
-                return response.status == 200
-        except OSError:
-            return False
+        # moto's own dashboard API answers once the server listens.
+        return _answers(f"{self.url}/moto-api/data.json")
 
     def stop(self) -> None:
         _stop(self.process)
@@ -124,11 +129,7 @@ class SageMakerOperator:
 
     def _ready(self) -> bool:
         # The manager serves metrics once it started; its controllers start their watches with it.
-        try:
-            with _HTTP.open(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=2) as response:
-                return response.status == 200
-        except OSError:
-            return False
+        return _answers(f"http://127.0.0.1:{self.metrics_port}/metrics")
 
     def problems(self) -> list[str]:
         """Log lines of errors the manager reported about RBAC or its watches."""
