@@ -73,9 +73,10 @@ if [ -d tests/python ]; then
   # kube-apiserver built from their Go modules at the versions of scripts/peers/versions.env, on the
   # first run on a machine only (about 12 min cold on 2 cores; cached in .peers/ afterwards). The
   # SageMaker operator, the `operator` target's real controller (tests/python/test_operator_moto.py,
-  # against moto's SageMaker on loopback), the same way (about 4 min cold, mostly downloads).
-  step "peers: etcd, kube-apiserver, sagemaker-operator (built once, cached in .peers/)"
-  python3 scripts/peers/build.py etcd kube-apiserver sagemaker-operator
+  # against moto's SageMaker on loopback), the same way (about 4 min cold, mostly downloads); and
+  # flytepropeller and kubectl-flyte (tests/python/test_propeller.py; about 10 min cold).
+  step "peers: etcd, kube-apiserver, sagemaker-operator, flytepropeller, kubectl-flyte (built once, cached in .peers/)"
+  python3 scripts/peers/build.py etcd kube-apiserver sagemaker-operator flytepropeller kubectl-flyte
   step "Python tests"
   .venv/bin/python -m pytest -q tests/python
 

@@ -96,6 +96,18 @@ def _log_tail(path: Path, lines: int = 30) -> str:
         return "(no log)"
 
 
+def terminate(process: subprocess.Popen, timeout: float = 15) -> int:
+    """SIGTERM, then SIGKILL if the process has not exited within `timeout`; its exit code."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
 class KubeDouble:
     """The Kubernetes API test double with the simulated controller of `target`."""
 
