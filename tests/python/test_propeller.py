@@ -309,3 +309,27 @@ def test_backend_restart_mid_run_still_succeeds(resumed):
     final = stack.propeller.wait_terminal(execution, WORKFLOW_TIMEOUT_S)
     assert phase_of(final) == "Success", json.dumps(final["status"])[:3000]
     assert single_output(stack, final) == expected_outputs(stack, TRAINING, job)["model"]
+
+
+def test_api_outage_during_create_task_does_not_fail_the_task(stack):
+    """The backend loses the API server while propeller's CreateTask is in flight and gets it back
+    well within propeller's deadline (10 s, the generated `defaultTimeout`): the backend's retries
+    carry the call over, as they must, since propeller spends a task retry (flytekit's default:
+    none) on any CreateTask error."""
+    failed_creates = stack.agent_requests("CreateTask", failed=True)
+    stack.link.cut()
+    try:
+        execution = launch(stack, one_training, "outage")
+        # Propeller records Running, then calls CreateTask in its very next round.
+        stack.propeller.wait_for(execution, lambda wf: wf is not None and phase_of(wf) != "Ready", "picked up")
+        refused = stack.link.refused_connections()
+        stack.propeller.wait_for(execution, lambda wf: stack.link.refused_connections() >= refused + 2,
+                                 "refused by the cut link twice while CreateTask runs")
+    finally:
+        stack.link.restore()
+    final = stack.propeller.wait_terminal(execution, WORKFLOW_TIMEOUT_S)
+    assert phase_of(final) == "Success", json.dumps(final["status"])[:3000]
+    [job] = stack.jobs(execution, stack.resource(TRAINING)["plural"])
+    assert job["metadata"]["labels"]["flyte.org/attempt"] == "0", "created by the task's first and only attempt"
+    assert single_output(stack, final) == expected_outputs(stack, TRAINING, job)["model"]
+    assert stack.agent_requests("CreateTask", failed=True) == failed_creates, "no CreateTask answered an error"
