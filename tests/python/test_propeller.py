@@ -41,9 +41,9 @@ from real_cluster import RealCluster
 sys.path.insert(0, str(REPO_ROOT / "examples" / "workflows"))
 from sagemaker_demo import s3_data  # noqa: E402
 
-# A status step of the simulated controller: slow enough that a test sees a job InProgress and
-# can hold it there (pausing the controller) before it ends.
-STEP_MS = 300
+# A status step of the simulated controller: slow enough that a test sees a training job in its
+# RUNNING steps (three in a row, 1.2 s) and holds it there by pausing the controller.
+STEP_MS = 400
 TRAIN_URI = "s3://data-bucket/diabetes/train/"
 VALIDATION_URI = "s3://data-bucket/diabetes/validation/"
 WORKFLOW_TIMEOUT_S = 60
@@ -89,14 +89,18 @@ class Stack:
         fails at once with the workflow's error if the workflow ends first."""
         plural = self.resource(task_type)["plural"]
         deadline = time.monotonic() + timeout
+        next_workflow_check = time.monotonic() + 1
         while True:
+            # One API request per round (no subprocess): a job's state may last only a few steps.
             items = self.jobs(execution, plural)
             if items and done(items[0]):
                 [item] = items
                 return item
-            wf = self.propeller.workflow(execution)
-            assert wf is None or phase_of(wf) not in TERMINAL_PHASES, (
-                f"{execution} ended {phase_of(wf)} before its {plural} was {what}: {wf['status'].get('error')}")
+            if time.monotonic() > next_workflow_check:
+                wf = self.propeller.workflow(execution)
+                assert wf is None or phase_of(wf) not in TERMINAL_PHASES, (
+                    f"{execution} ended {phase_of(wf)} before its {plural} was {what}: {wf['status'].get('error')}")
+                next_workflow_check = time.monotonic() + 1
             assert time.monotonic() < deadline, (
                 f"{plural} of {execution} not {what} within {timeout} s: {items}\n"
                 f"backend log:\n{self.backend.log_tail()}\npropeller log:\n{self.propeller.log_tail()}")
