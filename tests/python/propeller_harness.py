@@ -20,10 +20,8 @@ admin client: that connection is lazy and only launch plans, gate nodes and reco
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections import OrderedDict
@@ -289,94 +287,3 @@ def literal_map(workflow, values: dict) -> literals_pb2.LiteralMap:
     types = {name: workflow.python_interface.inputs[name] for name in values}
     return TypeEngine.dict_to_literal_map(FlyteContextManager.current_context(), values, types).to_flyte_idl()
 
-
-class ApiLink:
-    """The backend's only road to the API server: a loopback TCP relay whose switch cuts every
-    open connection at once and refuses new ones. A test double for the network, used where a
-    test needs an outage of the API for the backend alone at a precise moment, while propeller,
-    the simulated controller and kubectl keep reaching the real API server directly.
-
-    `api` is what gives the backend its kubeconfig (`api.client_kubeconfig(path)`, e.g.
-    `real_cluster.RealCluster`); the relay hands out the same kubeconfig with its own address."""
-
-    def __init__(self, api):
-        self.api = api
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.upstream = None
-        self.lock = threading.Lock()
-        self.down = False
-        self.refused = 0
-        self.open: set[socket.socket] = set()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def client_kubeconfig(self, path: Path) -> Path:
-        """`api`'s kubeconfig with its server replaced by this relay (same certificates: the
-        serving certificate names 127.0.0.1)."""
-        config = yaml.safe_load(self.api.client_kubeconfig(path).read_text())
-        [cluster] = config["clusters"]
-        host, port = cluster["cluster"]["server"].rsplit("//", 1)[1].rsplit(":", 1)
-        self.upstream = (host, int(port))
-        cluster["cluster"]["server"] = f"https://127.0.0.1:{self.port}"
-        path.write_text(yaml.safe_dump(config))
-        return path
-
-    def cut(self) -> None:
-        with self.lock:
-            self.down = True
-            for s in self.open:
-                # shutdown, not close: it wakes the pump blocked in recv, which then closes both ends.
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def restore(self) -> None:
-        with self.lock:
-            self.down = False
-
-    def refused_connections(self) -> int:
-        with self.lock:
-            return self.refused
-
-    def close(self) -> None:
-        self.cut()
-        self.listener.close()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            with self.lock:
-                if self.down:
-                    self.refused += 1
-                    client.close()
-                    continue
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            server.settimeout(None)
-            with self.lock:
-                self.open.update((client, server))
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                with self.lock:
-                    self.open.discard(s)
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                s.close()

@@ -249,7 +249,13 @@ class ConnectionCutter:
         self._open: set = set()
         self._cut = False
         self._closed = False
+        self._refused = 0
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def refused_connections(self) -> int:
+        """Connections refused while cut: each one is the client trying the API again."""
+        with self._lock:
+            return self._refused
 
     def _accept(self) -> None:
         while not self._closed:
@@ -259,6 +265,7 @@ class ConnectionCutter:
                 return
             with self._lock:
                 refuse = self._cut
+                self._refused += 1 if refuse else 0
             if refuse:
                 client.close()
                 continue

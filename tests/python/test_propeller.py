@@ -35,14 +35,14 @@ from flytekit.types.file import FlyteFile
 
 import flytekitplugins_sagemaker_k8s as sm
 from e2e_harness import REPO_ROOT, TARGETS, Backend, sagemaker_model
-from propeller_harness import TERMINAL_PHASES, WORKFLOW_PHASES, ApiLink, Propeller, literal_map, workflow_closure
-from real_cluster import RealCluster
+from propeller_harness import TERMINAL_PHASES, WORKFLOW_PHASES, Propeller, literal_map, workflow_closure
+from real_cluster import ConnectionCutter, RealCluster
 
 sys.path.insert(0, str(REPO_ROOT / "examples" / "workflows"))
 from sagemaker_demo import s3_data  # noqa: E402
 
-# A status step of the simulated controller: slow enough that a test sees a training job in its
-# RUNNING steps (three in a row, 1.2 s) and holds it there by pausing the controller.
+# A status step of the simulated controller: slow enough that a test sees a training job in
+# progress and holds it there (pausing the controller) before it ends.
 STEP_MS = 400
 TRAIN_URI = "s3://data-bucket/diabetes/train/"
 VALIDATION_URI = "s3://data-bucket/diabetes/validation/"
@@ -68,10 +68,11 @@ def render(template: str, obj: dict) -> str:
 
 
 class Stack:
-    """One target: its cluster side, the backend (reaching the API through `link`) and propeller."""
+    """One target: its cluster side, the backend (reaching the API through `cluster.cutter`) and
+    propeller."""
 
-    def __init__(self, target: str, cluster: RealCluster, link: ApiLink, backend: Backend, propeller: Propeller):
-        self.target, self.cluster, self.link, self.backend, self.propeller = target, cluster, link, backend, propeller
+    def __init__(self, target: str, cluster: RealCluster, backend: Backend, propeller: Propeller):
+        self.target, self.cluster, self.backend, self.propeller = target, cluster, backend, propeller
         self.namespace = propeller.namespace
 
     def resource(self, task_type: dict) -> dict:
@@ -152,18 +153,20 @@ def stack(request, control_plane, tmp_path_factory):
     # Each target's executions live apart, so that no propeller ever sees the other's.
     namespace = f"flytesnacks-propeller-{target}"
     cluster.ensure_namespace(namespace)
-    link = ApiLink(cluster)
-    backend = Backend(target, link, workdir)
+    # The backend alone reaches the API through the cutter: the outage test cuts it off while
+    # propeller, kubectl and the simulated controller keep the real API server.
+    cluster.cutter = ConnectionCutter(control_plane.port)
+    backend = Backend(target, cluster, workdir)
     propeller = Propeller(workdir, control_plane.kubeconfig, backend.port, namespace)
     try:
         backend.start()
         propeller.start()
-        yield Stack(target, cluster, link, backend, propeller)
+        yield Stack(target, cluster, backend, propeller)
         assert cluster.simulation()["errors"] == [], "the simulated controller reported problems"
     finally:
         propeller_ran = propeller.stop()
         backend_code = backend.stop()
-        link.close()
+        cluster.cutter.close()
         cluster.stop()
     assert backend_code == 0, f"the backend exited with {backend_code}:\n{backend.log_tail()}"
     assert propeller_ran, f"flytepropeller stopped before the end:\n{propeller.log_tail()}"
@@ -244,12 +247,16 @@ def one_failing_training(train: FlyteDirectory, validation: FlyteDirectory) -> F
     return train_xgboost_fails(train=train, validation=validation)
 
 
-def hold_running(stack: Stack, execution: str) -> dict:
-    """The training job of `execution` held RUNNING (the controller paused), once propeller has
-    seen it RUNNING through GetTask."""
-    job = stack.wait_for_job(execution, TRAINING, lambda j: stack.job_phase(j) == "RUNNING", "RUNNING")
+IN_FLIGHT = {"INITIALIZING", "RUNNING"}
+
+
+def hold_in_flight(stack: Stack, execution: str) -> dict:
+    """The training job of `execution` held in progress (the controller paused at its first
+    InProgress step, which leaves five more before any end), once propeller has seen it in
+    progress through GetTask."""
+    job = stack.wait_for_job(execution, TRAINING, lambda j: stack.job_phase(j) in IN_FLIGHT, "in progress")
     stack.cluster.pause_simulation(True)
-    stack.propeller.wait_for(execution, lambda wf: "RUNNING" in stack.events(execution, "TASK"), "seen RUNNING")
+    stack.propeller.wait_for(execution, lambda wf: IN_FLIGHT & set(stack.events(execution, "TASK")), "seen in progress")
     return job
 
 
@@ -282,7 +289,7 @@ def test_failed_job_fails_the_workflow_with_the_controllers_message(stack):
 def test_abort_deletes_the_job_through_delete_task(resumed):
     stack = resumed
     execution = launch(stack, one_training, "abort")
-    job = hold_running(stack, execution)
+    job = hold_in_flight(stack, execution)
     deletes = stack.agent_requests("DeleteTask")
     # flyteadmin aborts an execution by deleting its FlyteWorkflow; propeller's finalizer keeps
     # the object until every running node is aborted.
@@ -304,7 +311,7 @@ def test_abort_deletes_the_job_through_delete_task(resumed):
 def test_backend_restart_mid_run_still_succeeds(resumed):
     stack = resumed
     execution = launch(stack, one_training, "restart")
-    hold_running(stack, execution)
+    hold_in_flight(stack, execution)
     assert stack.backend.stop() == 0, stack.backend.log_tail()
     # The job finishes while the backend is away; the new process learns it from the API.
     stack.cluster.pause_simulation(False)
@@ -321,16 +328,16 @@ def test_api_outage_during_create_task_does_not_fail_the_task(stack):
     carry the call over, as they must, since propeller spends a task retry (flytekit's default:
     none) on any CreateTask error."""
     failed_creates = stack.agent_requests("CreateTask", failed=True)
-    stack.link.cut()
+    stack.cluster.cutter.cut()
     try:
         execution = launch(stack, one_training, "outage")
         # Propeller records Running, then calls CreateTask in its very next round.
         stack.propeller.wait_for(execution, lambda wf: wf is not None and phase_of(wf) != "Ready", "picked up")
-        refused = stack.link.refused_connections()
-        stack.propeller.wait_for(execution, lambda wf: stack.link.refused_connections() >= refused + 2,
+        refused = stack.cluster.cutter.refused_connections()
+        stack.propeller.wait_for(execution, lambda wf: stack.cluster.cutter.refused_connections() >= refused + 2,
                                  "refused by the cut link twice while CreateTask runs")
     finally:
-        stack.link.restore()
+        stack.cluster.cutter.restore()
     final = stack.propeller.wait_terminal(execution, WORKFLOW_TIMEOUT_S)
     assert phase_of(final) == "Success", json.dumps(final["status"])[:3000]
     [job] = stack.jobs(execution, stack.resource(TRAINING)["plural"])
