@@ -7,6 +7,7 @@
 //! * [`write`] compares and writes the output folder, which the generator owns.
 
 pub mod breaking;
+pub mod contract;
 pub mod crd;
 pub mod crpath;
 pub mod diagnostics;

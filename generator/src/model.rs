@@ -36,6 +36,9 @@ pub struct Plugin {
     pub enums: Vec<Enum>,
     /// Sorted by task type name.
     pub task_types: Vec<TaskType>,
+    /// How job containers started from a task's own image meet the controller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<ContainerContract>,
     /// Encoded `FileDescriptorProto` of the plugin's file, with comments, for prost-build.
     #[serde(skip)]
     pub file_descriptor: Vec<u8>,
@@ -66,6 +69,37 @@ impl Plugin {
             .find(|e| e.full_name == full_name)
             .unwrap_or_else(|| panic!("generator bug: enum {full_name} not in model"))
     }
+}
+
+/// `flyteplugin.ContainerContract`, checked: `root` is absolute, the other paths are relative and
+/// non-empty, `metric_line` holds `{name}` and `{value}` once each.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContainerContract {
+    pub root: String,
+    pub root_env: String,
+    pub parameters_file: String,
+    pub hosts_file: String,
+    pub current_host_key: String,
+    pub hosts_key: String,
+    pub failure_file: String,
+    pub failure_max_bytes: u32,
+    pub model_dir: String,
+    /// Holds `{name}`.
+    pub channel_dir: String,
+    /// The text before `{name}`, between `{name}` and `{value}`, and after `{value}`.
+    pub metric_line: (String, String, String),
+}
+
+/// A repeated message field of a payload whose elements each set an input of the container task.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContainerParameters {
+    /// Proto name of the repeated message field.
+    pub field: String,
+    /// Proto name of the element's string field naming the input.
+    pub name_field: String,
+    pub ty: SimpleType,
+    /// Proto name of the element's repeated string field of values, for `String`.
+    pub values_field: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -336,6 +370,8 @@ pub struct TaskType {
     pub outputs: Vec<Output>,
     /// Sorted by target id, one per target of the plugin.
     pub resources: Vec<Resource>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub container_parameters: Vec<ContainerParameters>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

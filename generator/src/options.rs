@@ -21,6 +21,33 @@ pub struct PluginOpt {
     pub python_package: String,
     pub python_distribution: String,
     pub targets: Vec<TargetOpt>,
+    pub container: Option<ContainerContractOpt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ContainerContractOpt {
+    pub root: String,
+    pub root_env: String,
+    pub parameters_file: String,
+    pub hosts_file: String,
+    pub current_host_key: String,
+    pub hosts_key: String,
+    pub failure_file: String,
+    pub failure_max_bytes: u32,
+    pub model_dir: String,
+    pub channel_dir: String,
+    pub metric_line: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ContainerParametersOpt {
+    pub field: String,
+    pub name_field: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub values_field: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +69,7 @@ pub struct TaskOpt {
     pub inputs: Vec<InputOpt>,
     pub outputs: Vec<OutputOpt>,
     pub resources: Vec<ResourceOpt>,
+    pub container_parameters: Vec<ContainerParametersOpt>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -6,6 +6,13 @@ from .models import (
     {{ name }},
 {%- endfor %}
 )
+{%- if !container.is_empty() %}
+from .container import (
+{%- for name in container %}
+    {{ name }},
+{%- endfor %}
+)
+{%- endif %}
 from .tasks import (
 {%- for name in tasks %}
     {{ name }},
@@ -14,6 +21,9 @@ from .tasks import (
 
 __all__ = [
 {%- for name in models %}
+    "{{ name }}",
+{%- endfor %}
+{%- for name in container %}
     "{{ name }}",
 {%- endfor %}
 {%- for name in tasks %}

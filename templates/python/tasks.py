@@ -11,6 +11,9 @@ import typing
 {%- endif %}
 
 from ._base import {{ base_imports|join(", ") }}
+{%- if uses_contract %}
+from . import container
+{%- endif %}
 from .models import {{ model_imports|join(", ") }}
 {%- for t in tasks %}
 
@@ -35,8 +38,18 @@ class {{ t.class }}({{ t.base }}):
 {%- endfor %}
     }
 {%- endif %}
+{%- if t.runs_task_container && uses_contract %}
+    CONTRACT = container.CONTRACT
+{%- endif %}
 {%- if t.accepts_container_task %}
     ACCEPTS_CONTAINER_TASK = True
+{%- if !t.container_parameters.is_empty() %}
+    CONTAINER_PARAMETERS = (
+{%- for p in t.container_parameters %}
+        {{ p }},
+{%- endfor %}
+    )
+{%- endif %}
 
     def __init__(
         self,

@@ -82,13 +82,13 @@ TUNING = sm.HyperparameterTuningJob(
         region=REGION,
     )
 )
-def custom_train(train: FlyteDirectory, epochs: int = 3) -> float:
-    return float(epochs)
+def custom_train(train: FlyteDirectory, epochs: int = 3, learning_rate: float = 0.1) -> float:
+    return epochs * learning_rate
 
 
 TUNING_CUSTOM = sm.HyperparameterTuningJob(
     objective=sm.TuningObjective(objective_type=sm.ObjectiveType.MINIMIZE, metric_name="train:loss"),
-    metric_definitions=[sm.MetricDefinition(name="train:loss", regex="loss=([0-9.]+)")],
+    metric_definitions=[sm.MetricDefinition(name="train:loss", regex=sm.metric_regex("train:loss"))],
     continuous_ranges=[sm.ContinuousParameterRange(name="learning_rate", min_value=0.01, max_value=0.5)],
     max_parallel_training_jobs=2,
     channels=[sm.Channel(name="train")],

@@ -90,12 +90,16 @@ def tuning_config(**overrides):
     task_config=sm.CustomTrainingJob(
         resources=sm.ResourceConfig(instance_type="ml.g5.2xlarge", instance_count=2),
         channels=[sm.Channel(name="train"), sm.Channel(name="extra")],
-        distributed_protocol=sm.DistributedProtocol.MPI,
         environment={"LOG_LEVEL": "debug"},
     )
 )
 def train_model(train: FlyteDirectory, epochs: int = 3) -> float:
     return float(epochs)
+
+
+@task(task_config=sm.CustomTrainingJob(resources=RESOURCES, channels=[sm.Channel(name="train")]))
+def tunable_model(train: FlyteDirectory, gamma: float, max_depth: int, epochs: int = 3) -> float:
+    return gamma * max_depth * epochs
 
 
 def test_builtin_training_template():
@@ -145,7 +149,6 @@ def test_custom_training_is_a_task_plugin():
 
     got = custom(tmpl)
     assert got == train_model.task_config.to_dict()
-    assert got["distributedProtocol"] == "DISTRIBUTED_PROTOCOL_MPI"
     assert got["resources"]["instanceCount"] == 2
     assert got["environment"] == {"LOG_LEVEL": "debug"}
 
@@ -195,16 +198,17 @@ def test_tuning_template_without_a_container():
 
 def test_tuning_runs_a_custom_training_container():
     config = tuning_config(algorithm_name="", algorithm_version="", channels=[sm.Channel(name="train")])
-    t = sm.SageMakerHyperparameterTuningTask(name="tune_custom", config=config, container_task=train_model)
+    t = sm.SageMakerHyperparameterTuningTask(name="tune_custom", config=config, container_task=tunable_model)
     tmpl = template(t)
 
     assert tmpl.type == "sagemaker-k8s-hyperparameter-tuning"
     # The training task's container: the backend takes image and command from here.
-    assert tmpl.container.image == template(train_model).container.image
+    assert tmpl.container.image == template(tunable_model).container.image
     args = list(tmpl.container.args)
-    assert args[args.index("task-name") + 1] == "train_model"
-    # This task's inputs, plus those of the training task, whose command reads this task's inputs.
-    assert set(variables(tmpl, "inputs")) == {"train", "static_hyperparameters", "epochs", "extra"}
+    assert args[args.index("task-name") + 1] == "tunable_model"
+    # This task's inputs, plus those of the training task, whose command reads this task's inputs,
+    # minus the tuned ones (`gamma`, `max_depth`), which each trial's hyperparameters set.
+    assert set(variables(tmpl, "inputs")) == {"train", "static_hyperparameters", "epochs"}
     assert custom(tmpl) == config.to_dict()
 
 
@@ -242,7 +246,6 @@ def test_enum_members_and_api_strings():
     assert sm.InputMode.FILE.api == "File"
     assert sm.InputMode.UNSPECIFIED.api is None
     assert sm.InputMode.FAST_FILE.unsupported_in == ("operator",)
-    assert sm.DistributedProtocol.MPI.api == "true"
     # The member value is what proto3 JSON carries, so a member round-trips from it.
     assert sm.ScalingType("SCALING_TYPE_REVERSE_LOGARITHMIC") is sm.ScalingType.REVERSE_LOGARITHMIC
 
@@ -268,5 +271,5 @@ def test_to_dict_is_proto3_json():
         "parents": [{"tuningJobName": "earlier-run"}],
         "warmStartType": "WARM_START_TYPE_TRANSFER_LEARNING",
     }
-    assert "distributedProtocol" not in d, "the zero enum value is unset"
+    assert "earlyStopping" in d and "strategy" in d, "declared defaults are sent"
     assert list(d)[:3] == ["algorithmName", "algorithmVersion", "objective"], "declaration order"

@@ -3,9 +3,9 @@
 The image must be in ECR and run `sagemaker-entrypoint` as SageMaker's `train` program (see the
 Dockerfile next to this package): the backend hands the Flyte command to the container and the
 entrypoint runs it, so flytekit reads the inputs and writes the outputs as in any Flyte task.
+Tuning calls the same function in every trial with the values SageMaker chose for it.
 """
 
-import json
 import os
 from pathlib import Path
 
@@ -23,20 +23,16 @@ from flytekitplugins_sagemaker_k8s import (
     SageMakerHyperparameterTuningTask,
     StoppingCondition,
     TuningObjective,
+    channel_dir,
+    metric_regex,
+    report_metric,
 )
 
 from .data import prepare_data
 
-# Where SageMaker puts a channel's data and the job's hyperparameters inside the container.
-SAGEMAKER_INPUT = Path("/opt/ml/input")
-
-
-def _learning_rate(default: float) -> float:
-    """A tuning job passes the values it tries as hyperparameters, which SageMaker writes here."""
-    path = SAGEMAKER_INPUT / "config" / "hyperparameters.json"
-    if path.is_file():
-        return float(json.loads(path.read_text()).get("learning_rate", default))
-    return default
+# The metric the function reports and the tuning job minimises; `metric_regex` makes the definition
+# that reads what `report_metric` prints.
+LOSS = MetricDefinition(name="train:loss", regex=metric_regex("train:loss"))
 
 
 @task(
@@ -45,29 +41,29 @@ def _learning_rate(default: float) -> float:
         # SageMaker copies the channel's data into the container; the function also gets it as a
         # FlyteDirectory input of the same name.
         channels=[Channel(name="train", content_type="text/csv")],
-        metric_definitions=[MetricDefinition(name="train:loss", regex="loss=([0-9.]+)")],
+        metric_definitions=[LOSS],
         stopping_condition=StoppingCondition(max_runtime_seconds=1800),
     )
 )
-def train_model(train: FlyteDirectory, epochs: int = 5) -> float:
-    local = SAGEMAKER_INPUT / "data" / "train"
+def train_model(train: FlyteDirectory, epochs: int = 5, learning_rate: float = 0.1) -> float:
+    local = channel_dir("train")
     data = local if local.is_dir() else Path(train.download())
     rows = sum(1 for f in data.iterdir() for _ in open(f))
     loss = 1.0
     for _ in range(epochs):
-        loss *= 1 - _learning_rate(0.1)
-        print(f"loss={loss:.4f}", flush=True)  # what the metric definition's regex reads
+        loss *= 1 - learning_rate
+        report_metric("train:loss", loss)
     print(f"trained on {rows} rows in {os.getcwd()}")
     return loss
 
 
-# The same function, run by every training job of a tuning job.
+# The same function, run by every training job of a tuning job with the learning rate it tries.
 tune_train_model = SageMakerHyperparameterTuningTask(
     name="tune_train_model",
     config=HyperparameterTuningJob(
         objective=TuningObjective(objective_type=ObjectiveType.MINIMIZE, metric_name="train:loss"),
         continuous_ranges=[ContinuousParameterRange(name="learning_rate", min_value=0.01, max_value=0.5)],
-        metric_definitions=[MetricDefinition(name="train:loss", regex="loss=([0-9.]+)")],
+        metric_definitions=[LOSS],
         max_number_of_training_jobs=6,
         max_parallel_training_jobs=3,
         channels=[Channel(name="train", content_type="text/csv")],

@@ -30,6 +30,8 @@ struct InitPy {
     header: String,
     docstring: String,
     models: Vec<String>,
+    /// Public names of the `container` module, when the plugin has a container contract.
+    container: Vec<String>,
     tasks: Vec<String>,
 }
 
@@ -81,6 +83,7 @@ struct FieldDecl {
 struct TasksPy {
     header: String,
     docstring: String,
+    uses_contract: bool,
     flytekit_imports: Vec<String>,
     base_imports: Vec<&'static str>,
     model_imports: Vec<String>,
@@ -98,12 +101,15 @@ struct TaskView {
     outputs: Vec<(String, String)>,
     accepts_container_task: bool,
     runs_task_container: bool,
+    /// `ContainerParameters(...)` expressions.
+    container_parameters: Vec<String>,
 }
 
 #[derive(Template)]
 #[template(path = "python/entrypoint.py", escape = "none")]
 struct EntrypointPy {
     header: String,
+    has_contract: bool,
     prog: String,
     docstring: String,
     /// Python tuples `(key prefix, chunk size, container file)`.
@@ -121,6 +127,28 @@ struct SupportPy {
 struct BasePy {
     header: String,
 }
+
+#[derive(Template)]
+#[template(path = "python/_job.py", escape = "none")]
+struct JobPy {
+    header: String,
+}
+
+#[derive(Template)]
+#[template(path = "python/container.py", escape = "none")]
+struct ContainerPy {
+    header: String,
+    docstring: String,
+    /// `(field, Python literal)` of the `Contract`.
+    fields: Vec<(String, String)>,
+    /// The default absolute paths, for docstrings.
+    hosts_file: String,
+    model_dir: String,
+    channel_dir: String,
+}
+
+/// The public names of the `container` module.
+const CONTAINER_NAMES: [&str; 6] = ["HostContext", "channel_dir", "host_context", "metric_regex", "model_dir", "report_metric"];
 
 pub fn emit(plugin: &Plugin) -> Vec<GeneratedFile> {
     let header = crate::emit::header(plugin, "# ", "");
@@ -147,18 +175,26 @@ pub fn emit(plugin: &Plugin) -> Vec<GeneratedFile> {
     push(format!("{root}/{package}/tasks.py"), render(&tasks_py(plugin, &header)));
     push(format!("{root}/{package}/_support.py"), render(&SupportPy { header: header.clone() }));
     push(format!("{root}/{package}/_base.py"), render(&BasePy { header: header.clone() }));
+    push(format!("{root}/{package}/_job.py"), render(&JobPy { header: header.clone() }));
+    if let Some(contract) = &plugin.container {
+        push(format!("{root}/{package}/container.py"), render(&container_py(plugin, contract, &header)));
+    }
     if !sources.is_empty() {
         let docstring = docstring(
             &format!(
                 "`{prog}`: runs the Flyte task command inside a job container started from the task's own image.\n\n\
                  The backend hands the command (a JSON list of strings) to the container as data, because not every \
-                 target can set a container's command. This program finds it, tries each source in `SOURCES` in \
-                 order, and replaces itself with the command; any arguments it is started with (a job runner may \
-                 pass one such as `train`) are ignored. It exits with status 2 when no source holds a command."
+                 target can set a container's command. This program finds it, trying each source in `SOURCES` in \
+                 order, runs it to its end (passing on SIGTERM and SIGINT), and exits with its status; any arguments \
+                 it is started with (a job runner may pass one such as `train`) are ignored. It exits with status 2 \
+                 when no source holds a command.\n\n\
+                 The job fails (non-zero status) when the task failed, even though flytekit only recorded the error, \
+                 and when the host that writes the outputs ended without writing them. Inside a job the reason is \
+                 also written to the container contract's failure file, which the controller reports."
             ),
             0,
         );
-        push(format!("{root}/{package}/entrypoint.py"), render(&EntrypointPy { header: header.clone(), prog, docstring, sources }));
+        push(format!("{root}/{package}/entrypoint.py"), render(&EntrypointPy { header: header.clone(), has_contract: plugin.container.is_some(), prog, docstring, sources }));
     }
     files
 }
@@ -313,7 +349,52 @@ fn init_py(plugin: &Plugin, header: &str) -> InitPy {
         };
         text.push_str(&format!("\n* `{}` (version {}): {usage}", t.name, t.version));
     }
-    InitPy { header: header.to_string(), docstring: docstring(&text, 0), models, tasks }
+    let container = if plugin.container.is_some() { CONTAINER_NAMES.iter().map(|n| n.to_string()).collect() } else { Vec::new() };
+    InitPy { header: header.to_string(), docstring: docstring(&text, 0), models, container, tasks }
+}
+
+// ---------------------------------------------------------------------------------------------
+// container.py
+
+fn container_py(plugin: &Plugin, c: &ContainerContract, header: &str) -> ContainerPy {
+    let (prefix, between, suffix) = &c.metric_line;
+    let fields = [
+        ("root", py_str(&c.root)),
+        ("root_env", py_str(&c.root_env)),
+        ("parameters_file", py_str(&c.parameters_file)),
+        ("hosts_file", py_str(&c.hosts_file)),
+        ("current_host_key", py_str(&c.current_host_key)),
+        ("hosts_key", py_str(&c.hosts_key)),
+        ("failure_file", py_str(&c.failure_file)),
+        ("failure_max_bytes", c.failure_max_bytes.to_string()),
+        ("model_dir", py_str(&c.model_dir)),
+        ("channel_dir", py_str(&c.channel_dir)),
+        ("metric_prefix", py_str(prefix)),
+        ("metric_between", py_str(between)),
+        ("metric_suffix", py_str(suffix)),
+    ];
+    let absolute = |relative: &str| format!("`{}/{relative}`", c.root.trim_end_matches('/'));
+    let moved = if c.root_env.is_empty() { String::new() } else { format!(" (or under `${}` when it is set)", c.root_env) };
+    let text = format!(
+        "Helpers for a task function running inside a job container of the `{}` plugin.\n\n\
+         The controller and the container share files under `{}`{moved}: the job's parameters in {}, its hosts in {}, \
+         the failure reason in {}. The task class reads them itself (a parameter named like an input sets it; only \
+         the first host writes outputs); these helpers give the function what it may want besides: its host, the \
+         model and channel directories, and metric reporting.",
+        plugin.name,
+        c.root,
+        absolute(&c.parameters_file),
+        absolute(&c.hosts_file),
+        absolute(&c.failure_file),
+    );
+    ContainerPy {
+        header: header.to_string(),
+        docstring: docstring(&text, 0),
+        fields: fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        hosts_file: absolute(&c.hosts_file),
+        model_dir: absolute(&c.model_dir),
+        channel_dir: absolute(&c.channel_dir),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -807,6 +888,22 @@ fn tasks_py(plugin: &Plugin, header: &str) -> TasksPy {
         let outputs: Vec<(String, String)> = t.outputs.iter().map(|o| (py_str(&o.name), flyte_type(&o.ty))).collect();
         types_used.extend(outputs.iter().map(|(_, ty)| ty.clone()));
         let accepts = accepts_container_task(t);
+        let container_parameters: Vec<String> = t
+            .container_parameters
+            .iter()
+            .map(|p| {
+                let list = python_field(plugin, &t.message, &p.field);
+                let FieldType::Message(element) = &list.ty else { panic!("generator bug: container_parameters {} is not a message list", p.field) };
+                let name = python_field(plugin, element, &p.name_field);
+                let kind = match p.ty {
+                    SimpleType::Float => "float",
+                    SimpleType::Integer => "int",
+                    _ => "str",
+                };
+                let values = p.values_field.as_ref().map_or_else(String::new, |v| format!(", {}", py_str(&python_field(plugin, element, v).python_name)));
+                format!("ContainerParameters({}, {}, {kind}{values})", py_str(&list.python_name), py_str(&name.python_name))
+            })
+            .collect();
 
         let mut text = if t.doc.is_empty() { format!("Task type `{}`.", t.name) } else { t.doc.clone() };
         if t.runs_task_container {
@@ -853,6 +950,7 @@ fn tasks_py(plugin: &Plugin, header: &str) -> TasksPy {
             outputs,
             accepts_container_task: accepts,
             runs_task_container: t.runs_task_container,
+            container_parameters,
         });
     }
     model_imports.sort();
@@ -869,6 +967,9 @@ fn tasks_py(plugin: &Plugin, header: &str) -> TasksPy {
         flytekit_imports.insert(0, "from flytekit.core.task import TaskPlugins".to_string());
     }
     let mut base_imports = Vec::new();
+    if tasks.iter().any(|t| !t.container_parameters.is_empty()) {
+        base_imports.push("ContainerParameters");
+    }
     if tasks.iter().any(|t| t.runs_task_container || t.accepts_container_task) {
         base_imports.push("ContainerPayloadTask");
     }
@@ -887,7 +988,8 @@ fn tasks_py(plugin: &Plugin, header: &str) -> TasksPy {
          in `_base`.",
         plugin.name, plugin.source
     );
-    TasksPy { header: header.to_string(), docstring: docstring(&text, 0), flytekit_imports, base_imports, model_imports, tasks }
+    let uses_contract = plugin.container.is_some() && tasks.iter().any(|t| t.runs_task_container);
+    TasksPy { header: header.to_string(), docstring: docstring(&text, 0), uses_contract, flytekit_imports, base_imports, model_imports, tasks }
 }
 
 // ---------------------------------------------------------------------------------------------

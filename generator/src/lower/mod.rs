@@ -178,6 +178,7 @@ impl FileCx<'_> {
             messages,
             enums,
             task_types: Vec::new(),
+            container: opt.container.and_then(|c| crate::contract::contract(c, span, &self.loc, self.errors)),
             file_descriptor: self.file.file_descriptor_proto().encode_to_vec(),
             descriptor_set: descriptor_set(self.file),
         };

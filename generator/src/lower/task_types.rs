@@ -26,6 +26,7 @@ impl FileCx<'_> {
         }
         let inputs = self.inputs(message, &opt.inputs, span);
         let outputs = self.outputs(&opt.outputs, span);
+        let container_parameters = crate::contract::parameters(opt.container_parameters, message, span, &self.loc, self.errors);
         if opt.resources.is_empty() {
             let s = self.loc.narrow(span, &format!("\"{}\"", opt.name));
             self.err_help(
@@ -71,6 +72,7 @@ impl FileCx<'_> {
             inputs,
             outputs,
             resources,
+            container_parameters,
         })
     }
 

@@ -157,7 +157,6 @@ pub fn custom(task_type: &str, target: &str) -> Value {
             "enableNetworkIsolation": true,
         }),
         "sagemaker-k8s-custom-training" => json!({
-            "distributedProtocol": "DISTRIBUTED_PROTOCOL_MPI",
             "hyperparameters": {"epochs": "3"},
             "enableInterContainerTrafficEncryption": true,
         }),

@@ -24,7 +24,6 @@ from .models import (
     CompressionType,
     ContinuousParameterRange,
     CustomTrainingJob,
-    DistributedProtocol,
     EarlyStoppingType,
     HyperparameterTuningJob,
     InputMode,
@@ -43,6 +42,14 @@ from .models import (
     WarmStartParent,
     WarmStartType,
 )
+from .container import (
+    HostContext,
+    channel_dir,
+    host_context,
+    metric_regex,
+    model_dir,
+    report_metric,
+)
 from .tasks import (
     SageMakerBuiltinTrainingTask,
     SageMakerCustomTrainingTask,
@@ -57,7 +64,6 @@ __all__ = [
     "CompressionType",
     "ContinuousParameterRange",
     "CustomTrainingJob",
-    "DistributedProtocol",
     "EarlyStoppingType",
     "HyperparameterTuningJob",
     "InputMode",
@@ -75,6 +81,12 @@ __all__ = [
     "WarmStartConfig",
     "WarmStartParent",
     "WarmStartType",
+    "HostContext",
+    "channel_dir",
+    "host_context",
+    "metric_regex",
+    "model_dir",
+    "report_metric",
     "SageMakerBuiltinTrainingTask",
     "SageMakerCustomTrainingTask",
     "SageMakerHyperparameterTuningTask",

@@ -49,38 +49,6 @@ _COMPRESSION_TYPE_API: dict[str, str | None] = {
 _COMPRESSION_TYPE_UNSUPPORTED_IN: dict[str, tuple[str, ...]] = {}
 
 
-class DistributedProtocol(enum.Enum):
-    """How the instances of a distributed training job are launched.
-
-    A member's value is its proto value name, which is what proto3 JSON carries; `api` is the
-    string the target APIs expect.
-    """
-
-    UNSPECIFIED = "DISTRIBUTED_PROTOCOL_UNSPECIFIED"
-    """No special launch: each instance runs the container on its own (also right for a single
-    instance and for frameworks that set up their own communication).
-    """
-    MPI = "DISTRIBUTED_PROTOCOL_MPI"
-    """Launch the container as an MPI job across all instances (Horovod and similar)."""
-
-    @property
-    def api(self) -> str | None:
-        """The string the target APIs expect for this value; None for the unset value."""
-        return _DISTRIBUTED_PROTOCOL_API[self.value]
-
-    @property
-    def unsupported_in(self) -> tuple[str, ...]:
-        """The targets that do not accept this value."""
-        return _DISTRIBUTED_PROTOCOL_UNSUPPORTED_IN.get(self.value, ())
-
-
-_DISTRIBUTED_PROTOCOL_API: dict[str, str | None] = {
-    "DISTRIBUTED_PROTOCOL_UNSPECIFIED": None,
-    "DISTRIBUTED_PROTOCOL_MPI": "true",
-}
-_DISTRIBUTED_PROTOCOL_UNSUPPORTED_IN: dict[str, tuple[str, ...]] = {}
-
-
 class EarlyStoppingType(enum.Enum):
     """Whether a tuning job may stop unpromising training jobs early.
 
@@ -898,12 +866,19 @@ class CustomTrainingJob:
     function decorated as a task trains on SageMaker instances (including multi-instance
     distributed training) while keeping its normal Flyte inputs and outputs.
 
-    The image must be in ECR and provide SageMaker's `train` entry point, which recovers the Flyte
-    command and runs it: with ACK the command arrives JSON-encoded in the environment variable
-    `FLYTE_SAGEMAKER_COMMAND`; with the operator, which has no environment field, it arrives in
-    hyperparameters named `_flyte_cmd_0`, `_flyte_cmd_1`, ... whose values, joined in index order,
-    form the JSON text. flytekit inside the container reads the task inputs and writes the task
-    outputs itself, so the job needs network access to S3 (do not combine with network isolation).
+    The image must be in ECR and run this plugin's `sagemaker-entrypoint` as SageMaker's `train`
+    program. The backend hands it the Flyte command as JSON text cut into numbered pieces: with ACK
+    in the environment variables `FLYTE_SAGEMAKER_COMMAND_0`, `FLYTE_SAGEMAKER_COMMAND_1`, ...; with
+    the operator, which has no environment field, in hyperparameters named `_flyte_cmd_0`,
+    `_flyte_cmd_1`, ...; the pieces joined in index order form the JSON text. flytekit inside the
+    container reads the task inputs and writes the task outputs itself, so the job needs network
+    access to S3 (do not combine with network isolation).
+
+    Inside the job a hyperparameter named like an input of the function sets that input (converted
+    to its type), the function can ask which host it runs on (`host_context()`), only the first host
+    writes the Flyte outputs, a function that raises fails the job with its error as SageMaker's
+    failure reason, and `report_metric(name, value)` prints the line that a metric definition made
+    with `metric_regex(name)` reads.
 
     Attributes:
         input_mode: How the container reads the channel data: copied to local disk first (File),
@@ -922,9 +897,6 @@ class CustomTrainingJob:
             share SageMaker's limit of 100 entries with the `_flyte_cmd_*` entries that carry the
             Flyte command, so keep them few and avoid that prefix.
             Rules: at most 100 entries; keys and values of at most 256 characters.
-        distributed_protocol: How the instances of a multi-instance job cooperate. MPI makes
-            SageMaker start the container as an MPI job (hyperparameter `sagemaker_mpi_enabled`),
-            as Horovod and similar frameworks expect.
         resources: The machines the job runs on. More than one instance makes it a distributed
             job.
             Rules: required.
@@ -980,7 +952,6 @@ class CustomTrainingJob:
     metric_definitions: list[MetricDefinition] = dataclasses.field(default_factory=list)
     channels: list[Channel] = dataclasses.field(default_factory=list)
     hyperparameters: dict[str, str] = dataclasses.field(default_factory=dict)
-    distributed_protocol: DistributedProtocol = DistributedProtocol.UNSPECIFIED
     resources: ResourceConfig | None = None
     stopping_condition: StoppingCondition | None = None
     enable_managed_spot_training: bool = False
@@ -1032,9 +1003,6 @@ class CustomTrainingJob:
             _support.expect(q, item, str)
             _support.length(q, key, None, 256)
             _support.length(q, item, None, 256)
-        p = _support.join(path, "distributed_protocol")
-        _support.expect(p, self.distributed_protocol, DistributedProtocol)
-        _support.enum_target(p, self.distributed_protocol, target)
         p = _support.join(path, "resources")
         _support.expect(p, self.resources, ResourceConfig, optional=True)
         _support.required(p, self.resources is not None)
@@ -1116,8 +1084,6 @@ class CustomTrainingJob:
             out["channels"] = [item.to_dict() for item in self.channels]
         if self.hyperparameters:
             out["hyperparameters"] = dict(self.hyperparameters)
-        if self.distributed_protocol is not DistributedProtocol.UNSPECIFIED:
-            out["distributedProtocol"] = self.distributed_protocol.value
         if self.resources is not None:
             out["resources"] = self.resources.to_dict()
         if self.stopping_condition is not None:
@@ -1155,11 +1121,13 @@ class HyperparameterTuningJob:
     the best value of an objective metric.
 
     The training jobs run either a built-in algorithm (name it, or give `training_image`) or the
-    task's own container image, which then receives the Flyte command through hyperparameters
-    `_flyte_cmd_0`, `_flyte_cmd_1`, ... as in custom training. Each hyperparameter you tune is
-    declared in exactly one of the three range lists; everything else goes in `hyperparameters`,
-    which must not repeat a tuned name. The task returns the best job's model, its name and its
-    objective value.
+    image of a custom training task (`container_task` in the SDK), which then receives the Flyte
+    command through hyperparameters `_flyte_cmd_0`, `_flyte_cmd_1`, ... as in custom training. Each
+    hyperparameter you tune is declared in exactly one of the three range lists; everything else
+    goes in `hyperparameters`, which must not repeat a tuned name. When tuning a custom training
+    task, every tuned name must be an input of its function: each trial calls the function with the
+    values SageMaker chose for it, and the tuning task itself does not take those inputs. The task
+    returns the best job's model, its name and its objective value.
 
     Attributes:
         algorithm_name: Built-in algorithm the training jobs run, as named in the platform's
@@ -1206,9 +1174,6 @@ class HyperparameterTuningJob:
             as strings. A name that is also tuned in one of the range lists is rejected.
             Rules: at most 100 entries; keys and values of at most 256 characters; keys not named
             in `continuous_ranges`, `integer_ranges`, `categorical_ranges`.
-        distributed_protocol: How the instances of each multi-instance training job cooperate
-            when tuning your own container. MPI sets the static hyperparameter
-            `sagemaker_mpi_enabled`.
         resources: The machines each training job of the search runs on.
             Rules: required.
         stopping_condition: Time limits applied to each training job of the search. When left
@@ -1266,7 +1231,6 @@ class HyperparameterTuningJob:
     metric_definitions: list[MetricDefinition] = dataclasses.field(default_factory=list)
     channels: list[Channel] = dataclasses.field(default_factory=list)
     hyperparameters: dict[str, str] = dataclasses.field(default_factory=dict)
-    distributed_protocol: DistributedProtocol = DistributedProtocol.UNSPECIFIED
     resources: ResourceConfig | None = None
     stopping_condition: StoppingCondition | None = None
     enable_managed_spot_training: bool = False
@@ -1383,9 +1347,6 @@ class HyperparameterTuningJob:
         _support.keys_not_in(p, self.hyperparameters, self.continuous_ranges, "continuous_ranges")
         _support.keys_not_in(p, self.hyperparameters, self.integer_ranges, "integer_ranges")
         _support.keys_not_in(p, self.hyperparameters, self.categorical_ranges, "categorical_ranges")
-        p = _support.join(path, "distributed_protocol")
-        _support.expect(p, self.distributed_protocol, DistributedProtocol)
-        _support.enum_target(p, self.distributed_protocol, target)
         p = _support.join(path, "resources")
         _support.expect(p, self.resources, ResourceConfig, optional=True)
         _support.required(p, self.resources is not None)
@@ -1487,8 +1448,6 @@ class HyperparameterTuningJob:
             out["channels"] = [item.to_dict() for item in self.channels]
         if self.hyperparameters:
             out["hyperparameters"] = dict(self.hyperparameters)
-        if self.distributed_protocol is not DistributedProtocol.UNSPECIFIED:
-            out["distributedProtocol"] = self.distributed_protocol.value
         if self.resources is not None:
             out["resources"] = self.resources.to_dict()
         if self.stopping_condition is not None:

@@ -13,7 +13,8 @@ from flytekit.core.task import TaskPlugins
 from flytekit.types.directory import FlyteDirectory
 from flytekit.types.file import FlyteFile
 
-from ._base import ContainerPayloadTask, ElementInputs, Input, PayloadTask
+from ._base import ContainerParameters, ContainerPayloadTask, ElementInputs, Input, PayloadTask
+from . import container
 from .models import BuiltinAlgorithmTrainingJob, CustomTrainingJob, HyperparameterTuningJob
 
 
@@ -64,12 +65,19 @@ class SageMakerCustomTrainingTask(ContainerPayloadTask):
     function decorated as a task trains on SageMaker instances (including multi-instance
     distributed training) while keeping its normal Flyte inputs and outputs.
 
-    The image must be in ECR and provide SageMaker's `train` entry point, which recovers the Flyte
-    command and runs it: with ACK the command arrives JSON-encoded in the environment variable
-    `FLYTE_SAGEMAKER_COMMAND`; with the operator, which has no environment field, it arrives in
-    hyperparameters named `_flyte_cmd_0`, `_flyte_cmd_1`, ... whose values, joined in index order,
-    form the JSON text. flytekit inside the container reads the task inputs and writes the task
-    outputs itself, so the job needs network access to S3 (do not combine with network isolation).
+    The image must be in ECR and run this plugin's `sagemaker-entrypoint` as SageMaker's `train`
+    program. The backend hands it the Flyte command as JSON text cut into numbered pieces: with ACK
+    in the environment variables `FLYTE_SAGEMAKER_COMMAND_0`, `FLYTE_SAGEMAKER_COMMAND_1`, ...; with
+    the operator, which has no environment field, in hyperparameters named `_flyte_cmd_0`,
+    `_flyte_cmd_1`, ...; the pieces joined in index order form the JSON text. flytekit inside the
+    container reads the task inputs and writes the task outputs itself, so the job needs network
+    access to S3 (do not combine with network isolation).
+
+    Inside the job a hyperparameter named like an input of the function sets that input (converted
+    to its type), the function can ask which host it runs on (`host_context()`), only the first host
+    writes the Flyte outputs, a function that raises fails the job with its error as SageMaker's
+    failure reason, and `report_metric(name, value)` prints the line that a metric definition made
+    with `metric_regex(name)` reads.
 
     Declare it on a function with `@task(task_config=CustomTrainingJob(...))`. The function runs
     in the task's own container inside the job; its inputs and outputs are the function's, plus
@@ -89,6 +97,7 @@ class SageMakerCustomTrainingTask(ContainerPayloadTask):
     INPUTS = (
         ElementInputs("channels", "name", FlyteDirectory, required=True),
     )
+    CONTRACT = container.CONTRACT
 
     def __init__(
         self, task_config: CustomTrainingJob, task_function: typing.Callable[..., typing.Any], **kwargs: typing.Any
@@ -104,11 +113,13 @@ class SageMakerHyperparameterTuningTask(PayloadTask):
     the best value of an objective metric.
 
     The training jobs run either a built-in algorithm (name it, or give `training_image`) or the
-    task's own container image, which then receives the Flyte command through hyperparameters
-    `_flyte_cmd_0`, `_flyte_cmd_1`, ... as in custom training. Each hyperparameter you tune is
-    declared in exactly one of the three range lists; everything else goes in `hyperparameters`,
-    which must not repeat a tuned name. The task returns the best job's model, its name and its
-    objective value.
+    image of a custom training task (`container_task` in the SDK), which then receives the Flyte
+    command through hyperparameters `_flyte_cmd_0`, `_flyte_cmd_1`, ... as in custom training. Each
+    hyperparameter you tune is declared in exactly one of the three range lists; everything else
+    goes in `hyperparameters`, which must not repeat a tuned name. When tuning a custom training
+    task, every tuned name must be an input of its function: each trial calls the function with the
+    values SageMaker chose for it, and the tuning task itself does not take those inputs. The task
+    returns the best job's model, its name and its objective value.
 
     The backend runs it from its config alone: the task template carries task type
     `sagemaker-k8s-hyperparameter-tuning` (version 0) and the config's `to_dict()` as `custom`.
@@ -147,6 +158,11 @@ class SageMakerHyperparameterTuningTask(PayloadTask):
         "best_objective_value": float,
     }
     ACCEPTS_CONTAINER_TASK = True
+    CONTAINER_PARAMETERS = (
+        ContainerParameters("continuous_ranges", "name", float),
+        ContainerParameters("integer_ranges", "name", int),
+        ContainerParameters("categorical_ranges", "name", str, "values"),
+    )
 
     def __init__(
         self,

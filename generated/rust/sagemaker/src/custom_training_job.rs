@@ -155,9 +155,6 @@ fn build_ack(
     for (key, value) in &job.hyperparameters {
         object.entry(&["spec", "hyperParameters"], key, value.clone(), Shape::Map);
     }
-    if let Some(api) = job.distributed_protocol().api() {
-        object.set(&["spec", "hyperParameters", "sagemaker_mpi_enabled"], api);
-    }
     if let Some(resources) = &job.resources {
         if !resources.instance_type.is_empty() {
             object
@@ -386,15 +383,6 @@ fn build_operator(
     }
     for (key, value) in &job.hyperparameters {
         object.entry(&["spec", "hyperParameters"], key, value.clone(), Shape::NameValue);
-    }
-    if let Some(api) = job.distributed_protocol().api() {
-        object
-            .entry(
-                &["spec", "hyperParameters"],
-                "sagemaker_mpi_enabled",
-                api,
-                Shape::NameValue,
-            );
     }
     if let Some(resources) = &job.resources {
         if !resources.instance_type.is_empty() {

@@ -375,18 +375,6 @@ fn build_ack(
                 Shape::Map,
             );
     }
-    if let Some(api) = job.distributed_protocol().api() {
-        object
-            .set(
-                &[
-                    "spec",
-                    "trainingJobDefinition",
-                    "staticHyperParameters",
-                    "sagemaker_mpi_enabled",
-                ],
-                api,
-            );
-    }
     if let Some(resources) = &job.resources {
         if !resources.instance_type.is_empty() {
             object
@@ -872,15 +860,6 @@ fn build_operator(
                 &["spec", "trainingJobDefinition", "staticHyperParameters"],
                 key,
                 value.clone(),
-                Shape::NameValue,
-            );
-    }
-    if let Some(api) = job.distributed_protocol().api() {
-        object
-            .entry(
-                &["spec", "trainingJobDefinition", "staticHyperParameters"],
-                "sagemaker_mpi_enabled",
-                api,
                 Shape::NameValue,
             );
     }

@@ -109,12 +109,19 @@ pub struct BuiltinAlgorithmTrainingJob {
 /// function decorated as a task trains on SageMaker instances (including multi-instance
 /// distributed training) while keeping its normal Flyte inputs and outputs.
 ///
-/// The image must be in ECR and provide SageMaker's `train` entry point, which recovers the Flyte
-/// command and runs it: with ACK the command arrives JSON-encoded in the environment variable
-/// `FLYTE_SAGEMAKER_COMMAND`; with the operator, which has no environment field, it arrives in
-/// hyperparameters named `_flyte_cmd_0`, `_flyte_cmd_1`, ... whose values, joined in index order,
-/// form the JSON text. flytekit inside the container reads the task inputs and writes the task
-/// outputs itself, so the job needs network access to S3 (do not combine with network isolation).
+/// The image must be in ECR and run this plugin's `sagemaker-entrypoint` as SageMaker's `train`
+/// program. The backend hands it the Flyte command as JSON text cut into numbered pieces: with ACK
+/// in the environment variables `FLYTE_SAGEMAKER_COMMAND_0`, `FLYTE_SAGEMAKER_COMMAND_1`, ...; with
+/// the operator, which has no environment field, in hyperparameters named `_flyte_cmd_0`,
+/// `_flyte_cmd_1`, ...; the pieces joined in index order form the JSON text. flytekit inside the
+/// container reads the task inputs and writes the task outputs itself, so the job needs network
+/// access to S3 (do not combine with network isolation).
+///
+/// Inside the job a hyperparameter named like an input of the function sets that input (converted
+/// to its type), the function can ask which host it runs on (`host_context()`), only the first host
+/// writes the Flyte outputs, a function that raises fails the job with its error as SageMaker's
+/// failure reason, and `report_metric(name, value)` prints the line that a metric definition made
+/// with `metric_regex(name)` reads.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CustomTrainingJob {
     /// How the container reads the channel data: copied to local disk first (File), streamed
@@ -137,11 +144,6 @@ pub struct CustomTrainingJob {
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
-    /// How the instances of a multi-instance job cooperate. MPI makes SageMaker start the
-    /// container as an MPI job (hyperparameter `sagemaker_mpi_enabled`), as Horovod and similar
-    /// frameworks expect.
-    #[prost(enumeration = "DistributedProtocol", tag = "5")]
-    pub distributed_protocol: i32,
     /// The machines the job runs on. More than one instance makes it a distributed job.
     #[prost(message, optional, tag = "6")]
     pub resources: ::core::option::Option<ResourceConfig>,
@@ -209,11 +211,13 @@ pub struct CustomTrainingJob {
 /// the best value of an objective metric.
 ///
 /// The training jobs run either a built-in algorithm (name it, or give `training_image`) or the
-/// task's own container image, which then receives the Flyte command through hyperparameters
-/// `_flyte_cmd_0`, `_flyte_cmd_1`, ... as in custom training. Each hyperparameter you tune is
-/// declared in exactly one of the three range lists; everything else goes in `hyperparameters`,
-/// which must not repeat a tuned name. The task returns the best job's model, its name and its
-/// objective value.
+/// image of a custom training task (`container_task` in the SDK), which then receives the Flyte
+/// command through hyperparameters `_flyte_cmd_0`, `_flyte_cmd_1`, ... as in custom training. Each
+/// hyperparameter you tune is declared in exactly one of the three range lists; everything else
+/// goes in `hyperparameters`, which must not repeat a tuned name. When tuning a custom training
+/// task, every tuned name must be an input of its function: each trial calls the function with the
+/// values SageMaker chose for it, and the tuning task itself does not take those inputs. The task
+/// returns the best job's model, its name and its objective value.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct HyperparameterTuningJob {
     /// Built-in algorithm the training jobs run, as named in the platform's image table (for
@@ -277,10 +281,6 @@ pub struct HyperparameterTuningJob {
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
-    /// How the instances of each multi-instance training job cooperate when tuning your own
-    /// container. MPI sets the static hyperparameter `sagemaker_mpi_enabled`.
-    #[prost(enumeration = "DistributedProtocol", tag = "17")]
-    pub distributed_protocol: i32,
     /// The machines each training job of the search runs on.
     #[prost(message, optional, tag = "18")]
     pub resources: ::core::option::Option<ResourceConfig>,
@@ -651,36 +651,6 @@ impl S3DataDistribution {
             "S3_DATA_DISTRIBUTION_UNSPECIFIED" => Some(Self::Unspecified),
             "S3_DATA_DISTRIBUTION_FULLY_REPLICATED" => Some(Self::FullyReplicated),
             "S3_DATA_DISTRIBUTION_SHARDED_BY_S3_KEY" => Some(Self::ShardedByS3Key),
-            _ => None,
-        }
-    }
-}
-/// How the instances of a distributed training job are launched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
-#[repr(i32)]
-pub enum DistributedProtocol {
-    /// No special launch: each instance runs the container on its own (also right for a single
-    /// instance and for frameworks that set up their own communication).
-    Unspecified = 0,
-    /// Launch the container as an MPI job across all instances (Horovod and similar).
-    Mpi = 1,
-}
-impl DistributedProtocol {
-    /// String value of the enum field names used in the ProtoBuf definition.
-    ///
-    /// The values are not transformed in any way and thus are considered stable
-    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
-    pub fn as_str_name(&self) -> &'static str {
-        match self {
-            Self::Unspecified => "DISTRIBUTED_PROTOCOL_UNSPECIFIED",
-            Self::Mpi => "DISTRIBUTED_PROTOCOL_MPI",
-        }
-    }
-    /// Creates an enum from field names used in the ProtoBuf definition.
-    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
-        match value {
-            "DISTRIBUTED_PROTOCOL_UNSPECIFIED" => Some(Self::Unspecified),
-            "DISTRIBUTED_PROTOCOL_MPI" => Some(Self::Mpi),
             _ => None,
         }
     }
