@@ -34,9 +34,8 @@ from flyteidl.core import literals_pb2
 
 import contract_tasks as tasks
 import flytekitplugins_sagemaker_k8s as sm
-from e2e_harness import PLURALS, Backend, KubeDouble, create_request
+from e2e_harness import PLURALS, TARGETS, Backend, KubeDouble, create_request
 
-TARGETS = ["ack", "operator"]
 ENTRYPOINT = Path(sys.prefix) / "bin" / "sagemaker-entrypoint"
 HERE = Path(__file__).resolve().parent
 TRAIN_URI = "s3://data-bucket/contract/train/"
