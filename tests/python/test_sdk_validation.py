@@ -30,6 +30,10 @@ def tuning(**overrides):
 
 
 CASES = {
+    "a field no target takes (MPI), refused without a target": (
+        lambda: sm.CustomTrainingJob(resources=RESOURCES, distributed_protocol=sm.DistributedProtocol.MPI),
+        "distributed_protocol: is not supported by any target and must not be set: SageMaker starts no MPI",
+    ),
     "required message": (
         lambda: builtin(resources=None),
         "resources: is required",

@@ -634,7 +634,9 @@ fn field_checks(plugin: &Plugin, m: &Message, f: &Field) -> Vec<String> {
         .map(|(target, p)| format!("{}: {}", py_str(target), py_str(&p.note)))
         .collect();
     if !unsupported.is_empty() {
-        gated.push(format!("_support.unsupported_field(p, target, {{{}}})", unsupported.join(", ")));
+        // A field no target takes is refused even when the config is checked for no target in particular.
+        let everywhere = if unsupported.len() == plugin.targets.len() { ", everywhere=True" } else { "" };
+        gated.push(format!("_support.unsupported_field(p, target, {{{}}}{everywhere})", unsupported.join(", ")));
     }
 
     match f.cardinality {

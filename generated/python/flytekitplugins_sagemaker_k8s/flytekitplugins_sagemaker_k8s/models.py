@@ -49,6 +49,37 @@ _COMPRESSION_TYPE_API: dict[str, str | None] = {
 _COMPRESSION_TYPE_UNSUPPORTED_IN: dict[str, tuple[str, ...]] = {}
 
 
+class DistributedProtocol(enum.Enum):
+    """How the instances of a distributed training job would be launched. Only the unset value is
+    accepted: see `CustomTrainingJob.distributed_protocol`.
+
+    A member's value is its proto value name, which is what proto3 JSON carries; `api` is the
+    string the target APIs expect.
+    """
+
+    UNSPECIFIED = "DISTRIBUTED_PROTOCOL_UNSPECIFIED"
+    """No special launch: each instance runs the container on its own."""
+    MPI = "DISTRIBUTED_PROTOCOL_MPI"
+    """Refused: the fields of this type are supported by no target."""
+
+    @property
+    def api(self) -> str | None:
+        """The string the target APIs expect for this value; None for the unset value."""
+        return _DISTRIBUTED_PROTOCOL_API[self.value]
+
+    @property
+    def unsupported_in(self) -> tuple[str, ...]:
+        """The targets that do not accept this value."""
+        return _DISTRIBUTED_PROTOCOL_UNSUPPORTED_IN.get(self.value, ())
+
+
+_DISTRIBUTED_PROTOCOL_API: dict[str, str | None] = {
+    "DISTRIBUTED_PROTOCOL_UNSPECIFIED": None,
+    "DISTRIBUTED_PROTOCOL_MPI": "true",
+}
+_DISTRIBUTED_PROTOCOL_UNSUPPORTED_IN: dict[str, tuple[str, ...]] = {}
+
+
 class EarlyStoppingType(enum.Enum):
     """Whether a tuning job may stop unpromising training jobs early.
 
@@ -897,6 +928,15 @@ class CustomTrainingJob:
             share SageMaker's limit of 100 entries with the `_flyte_cmd_*` entries that carry the
             Flyte command, so keep them few and avoid that prefix.
             Rules: at most 100 entries; keys and values of at most 256 characters.
+        distributed_protocol: Not supported: SageMaker itself starts no MPI (its framework
+            containers run `mpirun` over SSH between the hosts, which a Flyte task image does not
+            do), so MPI would promise what nothing delivers. Kept only so that payloads
+            registered with it decode and are refused with this reason; a multi-host function
+            reads its host context instead (`host_context()`).
+            Not supported by target `ack`: SageMaker starts no MPI for a task's own image; read
+            host_context() in the function instead.
+            Not supported by target `operator`: SageMaker starts no MPI for a task's own image;
+            read host_context() in the function instead.
         resources: The machines the job runs on. More than one instance makes it a distributed
             job.
             Rules: required.
@@ -952,6 +992,7 @@ class CustomTrainingJob:
     metric_definitions: list[MetricDefinition] = dataclasses.field(default_factory=list)
     channels: list[Channel] = dataclasses.field(default_factory=list)
     hyperparameters: dict[str, str] = dataclasses.field(default_factory=dict)
+    distributed_protocol: DistributedProtocol = DistributedProtocol.UNSPECIFIED
     resources: ResourceConfig | None = None
     stopping_condition: StoppingCondition | None = None
     enable_managed_spot_training: bool = False
@@ -1003,6 +1044,11 @@ class CustomTrainingJob:
             _support.expect(q, item, str)
             _support.length(q, key, None, 256)
             _support.length(q, item, None, 256)
+        p = _support.join(path, "distributed_protocol")
+        _support.expect(p, self.distributed_protocol, DistributedProtocol)
+        _support.enum_target(p, self.distributed_protocol, target)
+        if self.distributed_protocol is not DistributedProtocol.UNSPECIFIED:
+            _support.unsupported_field(p, target, {"ack": "SageMaker starts no MPI for a task's own image; read host_context() in the function instead.", "operator": "SageMaker starts no MPI for a task's own image; read host_context() in the function instead."}, everywhere=True)
         p = _support.join(path, "resources")
         _support.expect(p, self.resources, ResourceConfig, optional=True)
         _support.required(p, self.resources is not None)
@@ -1084,6 +1130,8 @@ class CustomTrainingJob:
             out["channels"] = [item.to_dict() for item in self.channels]
         if self.hyperparameters:
             out["hyperparameters"] = dict(self.hyperparameters)
+        if self.distributed_protocol is not DistributedProtocol.UNSPECIFIED:
+            out["distributedProtocol"] = self.distributed_protocol.value
         if self.resources is not None:
             out["resources"] = self.resources.to_dict()
         if self.stopping_condition is not None:
@@ -1174,6 +1222,12 @@ class HyperparameterTuningJob:
             as strings. A name that is also tuned in one of the range lists is rejected.
             Rules: at most 100 entries; keys and values of at most 256 characters; keys not named
             in `continuous_ranges`, `integer_ranges`, `categorical_ranges`.
+        distributed_protocol: Not supported, as in `CustomTrainingJob`; kept only so that
+            registered payloads decode.
+            Not supported by target `ack`: SageMaker starts no MPI for a task's own image; read
+            host_context() in the function instead.
+            Not supported by target `operator`: SageMaker starts no MPI for a task's own image;
+            read host_context() in the function instead.
         resources: The machines each training job of the search runs on.
             Rules: required.
         stopping_condition: Time limits applied to each training job of the search. When left
@@ -1231,6 +1285,7 @@ class HyperparameterTuningJob:
     metric_definitions: list[MetricDefinition] = dataclasses.field(default_factory=list)
     channels: list[Channel] = dataclasses.field(default_factory=list)
     hyperparameters: dict[str, str] = dataclasses.field(default_factory=dict)
+    distributed_protocol: DistributedProtocol = DistributedProtocol.UNSPECIFIED
     resources: ResourceConfig | None = None
     stopping_condition: StoppingCondition | None = None
     enable_managed_spot_training: bool = False
@@ -1347,6 +1402,11 @@ class HyperparameterTuningJob:
         _support.keys_not_in(p, self.hyperparameters, self.continuous_ranges, "continuous_ranges")
         _support.keys_not_in(p, self.hyperparameters, self.integer_ranges, "integer_ranges")
         _support.keys_not_in(p, self.hyperparameters, self.categorical_ranges, "categorical_ranges")
+        p = _support.join(path, "distributed_protocol")
+        _support.expect(p, self.distributed_protocol, DistributedProtocol)
+        _support.enum_target(p, self.distributed_protocol, target)
+        if self.distributed_protocol is not DistributedProtocol.UNSPECIFIED:
+            _support.unsupported_field(p, target, {"ack": "SageMaker starts no MPI for a task's own image; read host_context() in the function instead.", "operator": "SageMaker starts no MPI for a task's own image; read host_context() in the function instead."}, everywhere=True)
         p = _support.join(path, "resources")
         _support.expect(p, self.resources, ResourceConfig, optional=True)
         _support.required(p, self.resources is not None)
@@ -1382,7 +1442,7 @@ class HyperparameterTuningJob:
         p = _support.join(path, "environment")
         _support.expect_map(p, self.environment)
         if self.environment:
-            _support.unsupported_field(p, target, {"ack": "The ACK HyperParameterTuningJob's training job definition has no environment field.", "operator": "The operator's HyperparameterTuningJob has no environment field."})
+            _support.unsupported_field(p, target, {"ack": "The ACK HyperParameterTuningJob's training job definition has no environment field.", "operator": "The operator's HyperparameterTuningJob has no environment field."}, everywhere=True)
         for key, item in self.environment.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
@@ -1448,6 +1508,8 @@ class HyperparameterTuningJob:
             out["channels"] = [item.to_dict() for item in self.channels]
         if self.hyperparameters:
             out["hyperparameters"] = dict(self.hyperparameters)
+        if self.distributed_protocol is not DistributedProtocol.UNSPECIFIED:
+            out["distributedProtocol"] = self.distributed_protocol.value
         if self.resources is not None:
             out["resources"] = self.resources.to_dict()
         if self.stopping_condition is not None:

@@ -24,6 +24,20 @@ impl crate::model::CompressionType {
     }
 }
 
+impl crate::model::DistributedProtocol {
+    /// The string the target APIs expect for this `DistributedProtocol` value (`None` for "not set").
+    pub fn api(self) -> Option<&'static str> {
+        match self {
+            Self::Unspecified => None,
+            Self::Mpi => Some("true"),
+        }
+    }
+    /// Whether `target` rejects this value.
+    pub fn unsupported_in(self, _target: &str) -> bool {
+        false
+    }
+}
+
 impl crate::model::EarlyStoppingType {
     /// The string the target APIs expect for this `EarlyStoppingType` value (`None` for "not set").
     pub fn api(self) -> Option<&'static str> {
@@ -711,6 +725,31 @@ impl crate::model::CustomTrainingJob {
             }
         }
         {
+            let field = validate::join(path, "distributed_protocol");
+            if self.distributed_protocol != 0 {
+                match crate::model::DistributedProtocol::try_from(
+                    self.distributed_protocol,
+                ) {
+                    Ok(e) if e.unsupported_in(target) => {
+                        validate::unsupported_in_target(
+                            &field,
+                            e.api().unwrap_or_default(),
+                            target,
+                        )?
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        return Err(
+                            InvalidInput::new(
+                                field.clone(),
+                                format!("unknown value {}", self.distributed_protocol),
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        {
             let field = validate::join(path, "resources");
             validate::required(&field, self.resources.is_some())?;
             if let Some(child) = &self.resources {
@@ -1091,6 +1130,31 @@ impl crate::model::HyperparameterTuningJob {
                     .collect::<Vec<_>>(),
                 "categorical_ranges",
             )?;
+        }
+        {
+            let field = validate::join(path, "distributed_protocol");
+            if self.distributed_protocol != 0 {
+                match crate::model::DistributedProtocol::try_from(
+                    self.distributed_protocol,
+                ) {
+                    Ok(e) if e.unsupported_in(target) => {
+                        validate::unsupported_in_target(
+                            &field,
+                            e.api().unwrap_or_default(),
+                            target,
+                        )?
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        return Err(
+                            InvalidInput::new(
+                                field.clone(),
+                                format!("unknown value {}", self.distributed_protocol),
+                            ),
+                        );
+                    }
+                }
+            }
         }
         {
             let field = validate::join(path, "resources");

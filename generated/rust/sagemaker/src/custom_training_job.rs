@@ -102,6 +102,13 @@ fn build_ack(
     job: &crate::model::CustomTrainingJob,
     cx: &BuildContext,
 ) -> Result<Value, InvalidInput> {
+    if job.distributed_protocol != 0 {
+        validate::unsupported_field(
+            &String::from("distributed_protocol"),
+            "ack",
+            "SageMaker starts no MPI for a task's own image; read host_context() in the function instead.",
+        )?;
+    }
     let mut object = cr::Object::new();
     if let Some(api) = job.input_mode().api() {
         object.set(&["spec", "algorithmSpecification", "trainingInputMode"], api);
@@ -317,6 +324,13 @@ fn build_operator(
     job: &crate::model::CustomTrainingJob,
     cx: &BuildContext,
 ) -> Result<Value, InvalidInput> {
+    if job.distributed_protocol != 0 {
+        validate::unsupported_field(
+            &String::from("distributed_protocol"),
+            "operator",
+            "SageMaker starts no MPI for a task's own image; read host_context() in the function instead.",
+        )?;
+    }
     if !job.environment.is_empty() {
         validate::unsupported_field(
             &String::from("environment"),

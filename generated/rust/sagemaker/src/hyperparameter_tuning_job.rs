@@ -129,6 +129,13 @@ fn build_ack(
     job: &crate::model::HyperparameterTuningJob,
     cx: &BuildContext,
 ) -> Result<Value, InvalidInput> {
+    if job.distributed_protocol != 0 {
+        validate::unsupported_field(
+            &String::from("distributed_protocol"),
+            "ack",
+            "SageMaker starts no MPI for a task's own image; read host_context() in the function instead.",
+        )?;
+    }
     if !job.environment.is_empty() {
         validate::unsupported_field(
             &String::from("environment"),
@@ -610,6 +617,13 @@ fn build_operator(
     job: &crate::model::HyperparameterTuningJob,
     cx: &BuildContext,
 ) -> Result<Value, InvalidInput> {
+    if job.distributed_protocol != 0 {
+        validate::unsupported_field(
+            &String::from("distributed_protocol"),
+            "operator",
+            "SageMaker starts no MPI for a task's own image; read host_context() in the function instead.",
+        )?;
+    }
     if !job.environment.is_empty() {
         validate::unsupported_field(
             &String::from("environment"),

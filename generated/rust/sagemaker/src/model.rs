@@ -144,6 +144,12 @@ pub struct CustomTrainingJob {
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
+    /// Not supported: SageMaker itself starts no MPI (its framework containers run `mpirun` over SSH
+    /// between the hosts, which a Flyte task image does not do), so MPI would promise what nothing
+    /// delivers. Kept only so that payloads registered with it decode and are refused with this
+    /// reason; a multi-host function reads its host context instead (`host_context()`).
+    #[prost(enumeration = "DistributedProtocol", tag = "5")]
+    pub distributed_protocol: i32,
     /// The machines the job runs on. More than one instance makes it a distributed job.
     #[prost(message, optional, tag = "6")]
     pub resources: ::core::option::Option<ResourceConfig>,
@@ -281,6 +287,9 @@ pub struct HyperparameterTuningJob {
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
+    /// Not supported, as in `CustomTrainingJob`; kept only so that registered payloads decode.
+    #[prost(enumeration = "DistributedProtocol", tag = "17")]
+    pub distributed_protocol: i32,
     /// The machines each training job of the search runs on.
     #[prost(message, optional, tag = "18")]
     pub resources: ::core::option::Option<ResourceConfig>,
@@ -618,6 +627,36 @@ impl S3DataType {
             "S3_DATA_TYPE_S3_PREFIX" => Some(Self::S3Prefix),
             "S3_DATA_TYPE_MANIFEST_FILE" => Some(Self::ManifestFile),
             "S3_DATA_TYPE_AUGMENTED_MANIFEST_FILE" => Some(Self::AugmentedManifestFile),
+            _ => None,
+        }
+    }
+}
+/// How the instances of a distributed training job would be launched. Only the unset value is
+/// accepted: see `CustomTrainingJob.distributed_protocol`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum DistributedProtocol {
+    /// No special launch: each instance runs the container on its own.
+    Unspecified = 0,
+    /// Refused: the fields of this type are supported by no target.
+    Mpi = 1,
+}
+impl DistributedProtocol {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "DISTRIBUTED_PROTOCOL_UNSPECIFIED",
+            Self::Mpi => "DISTRIBUTED_PROTOCOL_MPI",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "DISTRIBUTED_PROTOCOL_UNSPECIFIED" => Some(Self::Unspecified),
+            "DISTRIBUTED_PROTOCOL_MPI" => Some(Self::Mpi),
             _ => None,
         }
     }
