@@ -108,7 +108,7 @@ fn lookup<'a>(schema: &'a Value, meta: &'a Value, path: &CrPath) -> Result<&'a V
                     return Err(format!("{place} has no property `{k}`"));
                 }
             }
-            Segment::Items => match node.get("items") {
+            Segment::Items | Segment::Index(_) | Segment::Match { .. } => match node.get("items") {
                 Some(items) => items,
                 None => return Err(format!("`{here}` is not a list")),
             },
@@ -182,6 +182,40 @@ fn element_fit(field: &MappedField, node: &Value, plugin: &Plugin, target: &str)
     }
 }
 
+/// Why a context value's shape does not fit `node`, if it does not.
+fn context_misfit(c: &ContextValue, node: &Value) -> Option<String> {
+    let collection = || {
+        (schema_type(node) != "object" && !is_pair_list(node, "name") && !is_pair_list(node, "key"))
+            .then(|| "entries need a map or a list of name/value objects here".to_string())
+    };
+    match c.source {
+        _ if !c.key_prefix.is_empty() => collection(),
+        ContextSource::ContainerArgs => scalar_fit("array", node).or_else(|| scalar_fit("string", &node["items"])),
+        ContextSource::ContainerResources => {
+            let fits = |key: &str| node.get("properties").and_then(|p| p.get(key)).is_some();
+            scalar_fit("object", node).or_else(|| (!(fits("requests") && fits("limits"))).then(|| "the CRD has no `requests` and `limits` here".to_string()))
+        }
+        ContextSource::ContainerEnv if c.transform == Transform::AsIs => scalar_fit("object", node),
+        ContextSource::ContainerEnv => (!is_pair_list(node, "name")).then(|| "the CRD has no list of {name, value} objects here".to_string()),
+        ContextSource::ExecutionLabels | ContextSource::ExecutionAnnotations => scalar_fit("object", node),
+        _ => scalar_fit("string", node),
+    }
+}
+
+/// Why a constant does not fit `node` (its JSON type against the schema's), if it does not.
+fn constant_misfit(value: &Value, node: &Value) -> Option<String> {
+    let actual = match value {
+        Value::Null => return None,
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => return (!matches!(schema_type(node), "integer" | "number" | "any")).then(|| format!("the CRD has {} here, not integer", schema_type(node))),
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    scalar_fit(actual, node)
+}
+
 /// Checks every resource whose CRD is in `dir`; returns one line per resource checked.
 /// What the CRD schema checks covered.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -251,22 +285,33 @@ pub fn check(model: &Model, dir: &Path, sources: &Sources) -> Result<Vec<String>
                     }
                 }
                 for c in &resource.context {
-                    let collection = !c.key_prefix.is_empty();
                     let found = lookup(schema, &meta, &c.path);
-                    let bad = match (&found, collection) {
-                        (Err(why), _) => Some(why.clone()),
-                        (Ok(node), true) => (schema_type(node) != "object" && !is_pair_list(node, "name") && !is_pair_list(node, "key"))
-                            .then(|| "entries need a map or a list of name/value objects here".to_string()),
-                        (Ok(node), false) => scalar_fit("string", node),
+                    let bad = match &found {
+                        Err(why) => Some(why.clone()),
+                        Ok(node) => context_misfit(c, node),
                     };
                     if let Some(why) = bad {
                         err(&c.origin, "", format!("context path `{}` ({:?}) does not fit {} {}: {why}", c.path, c.source, target.id, resource.kind), "not in the CRD schema");
                     }
                 }
-                let mut read_paths: Vec<(CrPath, String)> = vec![(resource.status.phase_path.clone(), "status.phase_path".into())];
+                for c in &resource.constants {
+                    let bad = match lookup(schema, &meta, &c.path) {
+                        Err(why) => Some(why),
+                        Ok(node) => constant_misfit(&c.value, node),
+                    };
+                    if let Some(why) = bad {
+                        err(&c.origin, "", format!("constant at `{}` does not fit {} {}: {why}", c.path, target.id, resource.kind), "not in the CRD schema");
+                    }
+                }
+                let mut read_paths: Vec<(CrPath, String)> = resource.status.phase_path.iter().map(|p| (p.clone(), "status.phase_path".into())).collect();
                 for rule in &resource.status.rules {
                     if let Matcher::Status { secondary: Some((p, _)), .. } = &rule.matcher {
                         read_paths.push((p.clone(), "secondary_path".into()));
+                    }
+                    for w in &rule.where_ {
+                        if let Subject::Path(p) = &w.subject {
+                            read_paths.push((p.clone(), "where path".into()));
+                        }
                     }
                     read_paths.extend(rule.message.paths().map(|p| (p.clone(), "phase message".into())));
                 }
@@ -276,7 +321,7 @@ pub fn check(model: &Model, dir: &Path, sources: &Sources) -> Result<Vec<String>
                 for l in &resource.log_links {
                     read_paths.extend(l.uri.paths().map(|p| (p.clone(), format!("log link `{}`", l.name))));
                 }
-                if resource.status.rules.iter().any(|r| matches!(r.matcher, Matcher::Condition { .. })) {
+                if resource.status.rules.iter().any(|r| r.matcher.has_condition()) {
                     read_paths.push((CrPath::parse("status.conditions[].type").expect("literal"), "condition rule".into()));
                 }
                 for (path, what) in read_paths {

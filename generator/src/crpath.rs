@@ -10,6 +10,11 @@ pub enum Segment {
     Key(String),
     /// Every item of a list (written `[]`).
     Items,
+    /// One item of a list by position (written `[0]`); missing items up to it are created.
+    Index(usize),
+    /// The item of a list whose `key` property equals `value` (written `[name="main"]`); created
+    /// with that property when no item has it.
+    Match { key: String, value: String },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -38,6 +43,10 @@ impl CrPath {
             } else if let Some(after) = rest.strip_prefix("[]") {
                 segments.push(Segment::Items);
                 rest = after;
+            } else if let Some(after) = rest.strip_prefix('[') {
+                let end = after.find(']').ok_or_else(|| format!("unclosed `[` in `{text}`"))?;
+                segments.push(list_item(&after[..end], text)?);
+                rest = &after[end + 1..];
             } else {
                 let end = rest.find(['.', '[']).unwrap_or(rest.len());
                 let key = &rest[..end];
@@ -115,11 +124,30 @@ impl CrPath {
     }
 }
 
+/// The inside of `[...]` that is not a quoted key: `0` or `name="main"`.
+fn list_item(inner: &str, text: &str) -> Result<Segment, String> {
+    if let Ok(index) = inner.parse::<usize>() {
+        if inner.len() > 1 && inner.starts_with('0') {
+            return Err(format!("index `{inner}` in `{text}` has a leading zero"));
+        }
+        return Ok(Segment::Index(index));
+    }
+    let bad = || format!("`[{inner}]` in `{text}` is neither an index (`[0]`), a quoted key (`[\"a.b\"]`) nor a match (`[name=\"main\"]`)");
+    let (key, value) = inner.split_once('=').ok_or_else(bad)?;
+    let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).ok_or_else(bad)?;
+    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') || value.is_empty() || value.contains('"') {
+        return Err(bad());
+    }
+    Ok(Segment::Match { key: key.to_string(), value: value.to_string() })
+}
+
 impl fmt::Display for CrPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, segment) in self.segments.iter().enumerate() {
             match segment {
                 Segment::Items => f.write_str("[]")?,
+                Segment::Index(i) => write!(f, "[{i}]")?,
+                Segment::Match { key, value } => write!(f, "[{key}=\"{value}\"]")?,
                 Segment::Key(k) if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') => {
                     if i > 0 {
                         f.write_str(".")?;
@@ -144,6 +172,8 @@ impl Serialize for CrPath {
 pub enum Placeholder {
     /// A path of the object (`spec.`, `status.` or `metadata.`).
     Path(CrPath),
+    /// `{path|fallback}`: the path's value, or the literal fallback when it is absent or empty.
+    PathOr { path: CrPath, fallback: String },
     /// `{condition.message}` / `{condition.reason}` of the matched condition.
     Condition(String),
 }
@@ -176,12 +206,22 @@ impl Template {
                 rest = "";
                 break;
             };
-            let inner = &after[..close];
+            let (inner, fallback) = match after[..close].split_once('|') {
+                Some((path, fallback)) => (path, Some(fallback)),
+                None => (&after[..close], None),
+            };
             let placeholder = match inner {
                 "condition.message" => Some(Placeholder::Condition("message".into())),
                 "condition.reason" => Some(Placeholder::Condition("reason".into())),
                 _ => match CrPath::parse_written(inner) {
-                    Ok(path) if matches!(path.root(), Some("spec" | "status" | "metadata")) => Some(Placeholder::Path(path)),
+                    Ok(path) if path.segments.iter().any(|s| matches!(s, Segment::Match { .. })) => {
+                        errors.push((format!("{{{inner}}}"), format!("placeholder `{{{inner}}}` matches a list item by key; a template reads list items by index (`[0]`)")));
+                        None
+                    }
+                    Ok(path) if matches!(path.root(), Some("spec" | "status" | "metadata")) => Some(match fallback {
+                        Some(fallback) => Placeholder::PathOr { path, fallback: fallback.to_string() },
+                        None => Placeholder::Path(path),
+                    }),
                     Ok(_) => {
                         errors.push((format!("{{{inner}}}"), format!(
                             "placeholder `{{{inner}}}` must start with spec., status. or metadata., or be condition.message / condition.reason"
@@ -211,7 +251,7 @@ impl Template {
 
     pub fn paths(&self) -> impl Iterator<Item = &CrPath> {
         self.parts.iter().filter_map(|p| match p {
-            Part::Placeholder(Placeholder::Path(path)) => Some(path),
+            Part::Placeholder(Placeholder::Path(path) | Placeholder::PathOr { path, .. }) => Some(path),
             _ => None,
         })
     }
@@ -238,6 +278,8 @@ mod tests {
             "metadata.annotations[\"services.k8s.aws/region\"]",
             "spec.inputDataConfig[].channelName",
             "spec.hyperParameters[\"sagemaker.mpi\"]",
+            "spec.template.spec.containers[0].image",
+            "spec.workerGroupSpecs[groupName=\"workers\"].template.spec.containers[name=\"ray-worker\"].env",
         ] {
             assert_eq!(CrPath::parse(text).unwrap().to_string(), text);
         }
@@ -250,6 +292,19 @@ mod tests {
         assert!(CrPath::parse("spec.a/b").unwrap_err().contains("character `/`"));
         assert!(CrPath::parse("spec.a[\"x").unwrap_err().contains("unclosed"));
         assert!(CrPath::parse("spec.").unwrap_err().contains("trailing"));
+        assert!(CrPath::parse("spec.a[x]").unwrap_err().contains("neither an index"));
+        assert!(CrPath::parse("spec.a[name=x]").unwrap_err().contains("neither an index"));
+        assert!(CrPath::parse("spec.a[01]").unwrap_err().contains("leading zero"));
+        assert!(CrPath::parse("spec.a[0").unwrap_err().contains("unclosed"));
+        assert_eq!(
+            CrPath::parse("a[2].b[name=\"m\"]").unwrap().segments,
+            [
+                Segment::Key("a".into()),
+                Segment::Index(2),
+                Segment::Key("b".into()),
+                Segment::Match { key: "name".into(), value: "m".into() }
+            ]
+        );
     }
 
     #[test]
@@ -258,6 +313,12 @@ mod tests {
         assert_eq!(t.parts.len(), 4);
         assert_eq!(t.paths().count(), 2);
         assert!(Template::parse("{condition.message}").unwrap().uses_condition());
+        let fallback = Template::parse("({status.workers|0} workers active)").unwrap();
+        assert_eq!(
+            fallback.parts[1],
+            Part::Placeholder(Placeholder::PathOr { path: CrPath::parse("status.workers").unwrap(), fallback: "0".into() })
+        );
+        assert!(Template::parse("{status.a[name=\"x\"]}").unwrap_err()[0].1.contains("by index"));
         assert!(Template::parse("{foo.bar}").unwrap_err()[0].1.contains("must start with"));
         assert!(Template::parse("a {spec.x").is_err());
         assert!(Template::parse("a } b").is_err());

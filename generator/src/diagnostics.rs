@@ -110,10 +110,19 @@ impl<'a> Locator<'a> {
         }
         let start = span.offset();
         let end = (start + span.len()).min(self.text.len());
-        match self.text.get(start..end).and_then(|s| s.find(needle)) {
-            Some(i) => SourceSpan::from(start + i..start + i + needle.len()),
-            None => span,
+        let within = self.text.get(start..end).unwrap_or_default();
+        if let Some(i) = within.find(needle) {
+            return SourceSpan::from(start + i..start + i + needle.len());
         }
+        // A quoted needle holding quotes (`"containers[name="main"]"`) is written escaped in the
+        // .proto (`"containers[name=\"main\"]"`).
+        if let Some(inner) = needle.strip_prefix('"').and_then(|n| n.strip_suffix('"')).filter(|n| n.contains('"')) {
+            let escaped = format!("\"{}\"", inner.replace('\\', "\\\\").replace('"', "\\\""));
+            if let Some(i) = within.find(&escaped) {
+                return SourceSpan::from(start + i..start + i + escaped.len());
+            }
+        }
+        span
     }
 
     /// The text from `start` (inside `within`) up to the next `separator` or the end of

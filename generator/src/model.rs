@@ -268,6 +268,28 @@ pub struct Validation {
     pub pattern: Option<String>,
     pub at_least_field: Option<String>,
     pub keys_not_in: Vec<String>,
+    pub kind: Option<K8sValue>,
+}
+
+/// A Kubernetes value type a string must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum K8sValue {
+    Quantity,
+    LabelValue,
+    DnsLabel,
+    DnsSubdomain,
+}
+
+impl K8sValue {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Quantity => "a Kubernetes quantity",
+            Self::LabelValue => "a label value",
+            Self::DnsLabel => "a DNS label",
+            Self::DnsSubdomain => "a DNS subdomain",
+        }
+    }
 }
 
 impl Validation {
@@ -302,6 +324,9 @@ impl Validation {
         if !self.keys_not_in.is_empty() {
             parts.push(format!("keys not in {}", self.keys_not_in.join(", ")));
         }
+        if let Some(kind) = self.kind {
+            parts.push(kind.describe().to_string());
+        }
         parts.join("; ")
     }
 }
@@ -316,6 +341,20 @@ pub enum ContextSource {
     IamRole,
     Region,
     PrebuiltImage,
+    ContainerArgs,
+    ContainerCommandLine,
+    ContainerResources,
+    ContainerEnv,
+    ServiceAccount,
+    ExecutionLabels,
+    ExecutionAnnotations,
+}
+
+impl ContextSource {
+    /// Sources that add entries to a collection rather than fill one place.
+    pub fn adds_entries(self) -> bool {
+        matches!(self, Self::ContainerEnv | Self::ExecutionLabels | Self::ExecutionAnnotations)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -427,6 +466,8 @@ pub struct Resource {
     /// Sorted by output name.
     pub outputs: Vec<OutputSource>,
     pub log_links: Vec<LogLink>,
+    /// Fixed values, written after everything else.
+    pub constants: Vec<Constant>,
     /// Every payload field that lands in this resource, flattened, in declaration order.
     pub fields: Vec<MappedField>,
 }
@@ -448,8 +489,17 @@ pub struct ContextValue {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct Constant {
+    #[serde(skip)]
+    pub origin: Origin,
+    pub path: CrPath,
+    pub value: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Status {
-    pub phase_path: CrPath,
+    /// `None` when every rule matches conditions.
+    pub phase_path: Option<CrPath>,
     pub rules: Vec<PhaseRule>,
     pub otherwise: Phase,
     pub otherwise_message: Template,
@@ -486,8 +536,26 @@ impl Phase {
 #[derive(Debug, Clone, Serialize)]
 pub struct PhaseRule {
     pub matcher: Matcher,
+    /// Every text must also match its pattern.
+    #[serde(rename = "where", skip_serializing_if = "Vec::is_empty")]
+    pub where_: Vec<TextMatch>,
     pub phase: Phase,
     pub message: Template,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TextMatch {
+    pub subject: Subject,
+    pub pattern: String,
+}
+
+/// The text a [`TextMatch`] reads.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", content = "path", rename_all = "snake_case")]
+pub enum Subject {
+    Path(CrPath),
+    ConditionReason,
+    ConditionMessage,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -500,6 +568,17 @@ pub enum Matcher {
     Condition {
         condition_type: String,
     },
+    /// The latest true condition (by `lastTransitionTime`) has this type.
+    LatestCondition {
+        condition_type: String,
+    },
+}
+
+impl Matcher {
+    /// Whether `{condition.*}` is known in the rule.
+    pub fn has_condition(&self) -> bool {
+        matches!(self, Self::Condition { .. } | Self::LatestCondition { .. })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

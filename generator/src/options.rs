@@ -120,6 +120,21 @@ pub struct ResourceOpt {
     pub status: Option<StatusOpt>,
     pub outputs: Vec<OutputSourceOpt>,
     pub log_links: Vec<LogLinkOpt>,
+    pub constants: Vec<ConstantOpt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ConstantOpt {
+    pub path: String,
+    pub value: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TextMatchOpt {
+    pub path: String,
+    pub pattern: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -159,6 +174,9 @@ pub struct PhaseRuleOpt {
     pub condition: String,
     pub phase: String,
     pub message: String,
+    pub latest_condition: String,
+    #[serde(rename = "where")]
+    pub where_: Vec<TextMatchOpt>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -206,6 +224,7 @@ pub struct ValidationOpt {
     pub pattern: String,
     pub at_least_field: String,
     pub keys_not_in: Vec<String>,
+    pub kind: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -81,3 +81,14 @@ fn a_resource_without_a_crd_is_listed_and_strict_fails() {
     let error = generator::generate(&options).expect_err("strict fails on an unchecked resource");
     assert!(error.to_string().contains("demo-job u Gadget"), "{error}");
 }
+
+/// The KubeRay example is written against the real RayJob CRD of KubeRay v1.4.0: every field,
+/// context value, constant and status path must be in it, with a type that fits.
+#[test]
+fn the_ray_example_passes_the_real_kuberay_crd() {
+    let example = common::repo().join("examples/ray");
+    let mut options = common::options(example.join("proto"), std::path::PathBuf::new());
+    options.crd_schema.push(example.join("crds"));
+    let (.., checks) = generator::generate(&options).unwrap_or_else(|e| panic!("{}", generator::diagnostics::render(&e)));
+    assert_eq!(checks, vec!["kuberay-ray-job kuberay RayJob against ray.io_rayjobs.yaml"]);
+}

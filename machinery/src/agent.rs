@@ -286,7 +286,7 @@ impl<S: ObjectStore> PluginBackend<S> {
         }
     }
 
-    fn build_context(&self, request: &admin::CreateTaskRequest, template: &core::TaskTemplate, job_name: String) -> BuildContext {
+    fn build_context(&self, request: &admin::CreateTaskRequest, template: &core::TaskTemplate, job_name: String) -> Result<BuildContext, InvalidInput> {
         let metadata = request.task_execution_metadata.as_ref();
         let role = template
             .security_context
@@ -304,15 +304,20 @@ impl<S: ObjectStore> PluginBackend<S> {
             Some(core::task_template::Target::Container(c)) => Some(c),
             _ => None,
         };
-        BuildContext {
+        Ok(BuildContext {
             job_name,
             container_image: container.map(|c| c.image.clone()).filter(|i| !i.is_empty()),
             container_command: container.map(|c| c.command.iter().chain(&c.args).cloned().collect()).filter(|c: &Vec<String>| !c.is_empty()),
+            container_resources: crate::container::resources(container.and_then(|c| c.resources.as_ref()))?,
+            container_env: container.map(crate::container::env).transpose()?.unwrap_or_default(),
+            service_account: metadata.map(|m| m.k8s_service_account.clone()).filter(|s| !s.is_empty()),
+            labels: metadata.map(|m| crate::container::sorted(&m.labels)).unwrap_or_default(),
+            annotations: metadata.map(|m| crate::container::sorted(&m.annotations)).unwrap_or_default(),
             output_prefix: request.output_prefix.clone(),
             iam_role: role,
             region: self.settings.region.clone(),
             images: self.settings.images.clone(),
-        }
+        })
     }
 }
 
@@ -526,7 +531,7 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
             Some(map) => Inputs::from_literal_map(map).map_err(invalid)?,
             None => Inputs::default(),
         };
-        let context = self.build_context(&request, template, name.clone());
+        let context = self.build_context(&request, template, name.clone()).map_err(invalid)?;
         let built = (task.build)(&BuildRequest { target: self.target.id, custom: &custom, inputs: &inputs, context: &context }).map_err(invalid)?;
         let execution = execution_annotation(&key);
         let object = complete_object(built, resource, &name, &metadata.namespace, labels(self.plugin, task, &key), &execution);

@@ -26,9 +26,92 @@ pub enum Shape {
     KeyValue,
 }
 
+/// One segment of a path that may address list items (see [`Object::set_at`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg {
+    /// An object property.
+    Key(&'static str),
+    /// A list item by position; missing items up to it are created as empty objects.
+    Index(usize),
+    /// The list item whose property `.0` equals `.1`; created holding that property when absent
+    /// (the container named `main`, the worker group `workers`).
+    Match(&'static str, &'static str),
+}
+
 impl Object {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// [`Object::set`] for a path that reaches into list items.
+    pub fn set_at(&mut self, path: &[Seg], value: impl Into<Value>) {
+        if let Some(slot) = self.slot_at(path) {
+            *slot = value.into();
+        }
+    }
+
+    /// [`Object::set_if_absent`] for a path that reaches into list items.
+    pub fn set_if_absent_at(&mut self, path: &[Seg], value: impl Into<Value>) {
+        if let Some(slot) = self.slot_at(path)
+            && slot.is_null()
+        {
+            *slot = value.into();
+        }
+    }
+
+    /// [`Object::push`] for a path that reaches into list items.
+    pub fn push_at(&mut self, path: &[Seg], item: Value) {
+        if let Some(slot) = self.slot_at(path) {
+            push_into(slot, item);
+        }
+    }
+
+    /// [`Object::entry`] for a path that reaches into list items.
+    pub fn entry_at(&mut self, path: &[Seg], key: &str, value: impl Into<String>, shape: Shape) {
+        if let Some(slot) = self.slot_at(path) {
+            entry_into(slot, key, value.into(), shape);
+        }
+    }
+
+    /// The slot at `path`, creating objects, list items and a `null` leaf on the way. A value of
+    /// the wrong kind found on the way is replaced (the builder owns the whole document).
+    fn slot_at(&mut self, path: &[Seg]) -> Option<&mut Value> {
+        let (Seg::Key(first), rest) = path.split_first()? else {
+            return None;
+        };
+        let mut slot = self.0.entry(first.to_string()).or_insert(Value::Null);
+        for segment in rest {
+            slot = match *segment {
+                Seg::Key(key) => {
+                    if !slot.is_object() {
+                        *slot = Value::Object(Map::new());
+                    }
+                    let Value::Object(map) = slot else { unreachable!("just made an object") };
+                    map.entry(key.to_string()).or_insert(Value::Null)
+                }
+                Seg::Index(index) => {
+                    let items = as_array(slot);
+                    while items.len() <= index {
+                        items.push(Value::Object(Map::new()));
+                    }
+                    &mut items[index]
+                }
+                Seg::Match(key, value) => {
+                    let items = as_array(slot);
+                    let position = match items.iter().position(|item| item.get(key).and_then(Value::as_str) == Some(value)) {
+                        Some(position) => position,
+                        None => {
+                            let mut item = Map::new();
+                            item.insert(key.to_string(), Value::String(value.to_string()));
+                            items.push(Value::Object(item));
+                            items.len() - 1
+                        }
+                    };
+                    &mut items[position]
+                }
+            };
+        }
+        Some(slot)
     }
 
     /// Sets `path` to `value`, overwriting what is there. An empty path does nothing.
@@ -49,12 +132,7 @@ impl Object {
     /// Appends `item` to the array at `path`, creating the array (or replacing a non-array).
     pub fn push(&mut self, path: &[&str], item: Value) {
         if let Some(slot) = self.slot(path) {
-            if !slot.is_array() {
-                *slot = Value::Array(Vec::new());
-            }
-            if let Value::Array(items) = slot {
-                items.push(item);
-            }
+            push_into(slot, item);
         }
     }
 
@@ -62,39 +140,8 @@ impl Object {
     ///
     /// In list shapes an element with the same name / key is replaced, so entries stay unique.
     pub fn entry(&mut self, path: &[&str], key: &str, value: impl Into<String>, shape: Shape) {
-        let value = Value::String(value.into());
-        let Some(slot) = self.slot(path) else { return };
-        match shape {
-            Shape::Map => {
-                if !slot.is_object() {
-                    *slot = Value::Object(Map::new());
-                }
-                if let Value::Object(map) = slot {
-                    map.insert(key.to_string(), value);
-                }
-            }
-            Shape::NameValue | Shape::KeyValue => {
-                let key_name = if shape == Shape::NameValue {
-                    "name"
-                } else {
-                    "key"
-                };
-                if !slot.is_array() {
-                    *slot = Value::Array(Vec::new());
-                }
-                if let Value::Array(items) = slot {
-                    let mut element = Map::new();
-                    element.insert(key_name.to_string(), Value::String(key.to_string()));
-                    element.insert("value".to_string(), value);
-                    let existing = items
-                        .iter_mut()
-                        .find(|item| item.get(key_name).and_then(Value::as_str) == Some(key));
-                    match existing {
-                        Some(item) => *item = Value::Object(element),
-                        None => items.push(Value::Object(element)),
-                    }
-                }
-            }
+        if let Some(slot) = self.slot(path) {
+            entry_into(slot, key, value.into(), shape);
         }
     }
 
@@ -105,13 +152,24 @@ impl Object {
             .try_fold(self.0.get(*first)?, |value, key| value.get(*key))
     }
 
+    /// What is at `path` (reaching into list items), if anything.
+    pub fn get_at(&self, path: &[Seg]) -> Option<&Value> {
+        let (Seg::Key(first), rest) = path.split_first()? else { return None };
+        rest.iter().try_fold(self.0.get(*first)?, |value, segment| match *segment {
+            Seg::Key(key) => value.get(key),
+            Seg::Index(index) => value.get(index),
+            Seg::Match(key, wanted) => value.as_array()?.iter().find(|item| item.get(key).and_then(Value::as_str) == Some(wanted)),
+        })
+    }
+
     /// How many entries the map or list at `path` holds (0 when absent).
     pub fn entries(&self, path: &[&str]) -> usize {
-        match self.get(path) {
-            Some(Value::Object(map)) => map.len(),
-            Some(Value::Array(items)) => items.len(),
-            _ => 0,
-        }
+        count(self.get(path))
+    }
+
+    /// [`Object::entries`] for a path that reaches into list items.
+    pub fn entries_at(&self, path: &[Seg]) -> usize {
+        count(self.get_at(path))
     }
 
     pub fn into_value(self) -> Value {
@@ -132,6 +190,54 @@ impl Object {
             slot = map.entry(key.to_string()).or_insert(Value::Null);
         }
         Some(slot)
+    }
+}
+
+fn count(value: Option<&Value>) -> usize {
+    match value {
+        Some(Value::Object(map)) => map.len(),
+        Some(Value::Array(items)) => items.len(),
+        _ => 0,
+    }
+}
+
+/// `slot` as a list, replacing anything else.
+fn as_array(slot: &mut Value) -> &mut Vec<Value> {
+    if !slot.is_array() {
+        *slot = Value::Array(Vec::new());
+    }
+    let Value::Array(items) = slot else { unreachable!("just made a list") };
+    items
+}
+
+fn push_into(slot: &mut Value, item: Value) {
+    as_array(slot).push(item);
+}
+
+/// Adds `key = value` to the map or `{name|key, value}` list in `slot`; in list shapes an element
+/// with the same name / key is replaced, so entries stay unique.
+fn entry_into(slot: &mut Value, key: &str, value: String, shape: Shape) {
+    let value = Value::String(value);
+    let key_name = match shape {
+        Shape::Map => {
+            if !slot.is_object() {
+                *slot = Value::Object(Map::new());
+            }
+            if let Value::Object(map) = slot {
+                map.insert(key.to_string(), value);
+            }
+            return;
+        }
+        Shape::NameValue => "name",
+        Shape::KeyValue => "key",
+    };
+    let items = as_array(slot);
+    let mut element = Map::new();
+    element.insert(key_name.to_string(), Value::String(key.to_string()));
+    element.insert("value".to_string(), value);
+    match items.iter_mut().find(|item| item.get(key_name).and_then(Value::as_str) == Some(key)) {
+        Some(item) => *item = Value::Object(element),
+        None => items.push(Value::Object(element)),
     }
 }
 
@@ -266,12 +372,65 @@ pub fn condition_true(object: &Value, condition_type: &str) -> Option<Condition>
         })
 }
 
+/// The condition with the latest `lastTransitionTime` among those whose `status` is `"True"`, with
+/// its type: the controller's current state when it keeps one condition per state it passed
+/// through (Kubeflow training jobs, as Flyte's own plugins read them). A later entry wins a tie.
+pub fn latest_condition(object: &Value) -> Option<(String, Condition)> {
+    let conditions = lookup(object, &["status", "conditions"])?.as_array()?;
+    conditions
+        .iter()
+        .filter(|c| c.get("status").and_then(Value::as_str) == Some("True"))
+        .max_by(|a, b| transition_time(a).cmp(&transition_time(b)))
+        .map(|c| {
+            (
+                text(c, &["type"]),
+                Condition { reason: text(c, &["reason"]), message: text(c, &["message"]) },
+            )
+        })
+}
+
+/// `lastTransitionTime` as a comparable instant: RFC 3339 text in UTC (`Z`), which Kubernetes
+/// always writes, compares correctly as text once fractional seconds are padded.
+fn transition_time(condition: &Value) -> String {
+    let time = text(condition, &["lastTransitionTime"]);
+    match time.strip_suffix('Z') {
+        Some(body) => match body.split_once('.') {
+            Some((seconds, fraction)) => format!("{seconds}.{fraction:0<9}"),
+            None => format!("{body}.000000000"),
+        },
+        None => time,
+    }
+}
+
+/// A regular expression in a status rule, compiled on first use (lowering checked it compiles).
+#[derive(Debug)]
+pub struct Pattern {
+    source: &'static str,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl Pattern {
+    pub const fn new(source: &'static str) -> Self {
+        Self { source, compiled: std::sync::OnceLock::new() }
+    }
+
+    /// Whether `text` matches; an expression that does not compile matches nothing.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(self.source).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+}
+
 /// One piece of a template rendered from an object (log links, output paths, messages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Lit(&'static str),
     /// A field of the object, read with [`text`].
     Path(&'static [&'static str]),
+    /// A field of the object, or the literal when the field is absent or empty.
+    PathOr(&'static [&'static str], &'static str),
     ConditionMessage,
     ConditionReason,
 }
@@ -287,6 +446,7 @@ pub fn render(object: &Value, condition: Option<&Condition>, parts: &[Part]) -> 
         let piece = match part {
             Part::Lit(s) => (*s).to_string(),
             Part::Path(path) => Some(text(object, path)).filter(|s| !s.is_empty())?,
+            Part::PathOr(path, fallback) => Some(text(object, path)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_string()),
             Part::ConditionMessage => condition
                 .map(|c| c.message.clone())
                 .filter(|s| !s.is_empty())?,
@@ -306,6 +466,7 @@ pub fn render_lossy(object: &Value, condition: Option<&Condition>, parts: &[Part
         let piece = match part {
             Part::Lit(s) => (*s).to_string(),
             Part::Path(path) => text(object, path),
+            Part::PathOr(path, fallback) => Some(text(object, path)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_string()),
             Part::ConditionMessage => condition.map(|c| c.message.clone()).unwrap_or_default(),
             Part::ConditionReason => condition.map(|c| c.reason.clone()).unwrap_or_default(),
         };
@@ -491,6 +652,59 @@ mod tests {
             condition_true(&json!({"status": {"conditions": "x"}}), "ACK.Terminal"),
             None
         );
+    }
+
+    #[test]
+    fn list_items_by_index_and_by_key_are_created_when_absent() {
+        let mut o = Object::new();
+        let head = [Seg::Key("spec"), Seg::Key("containers"), Seg::Match("name", "head"), Seg::Key("image")];
+        o.set_at(&head, "img:1");
+        o.set_at(&[Seg::Key("spec"), Seg::Key("containers"), Seg::Match("name", "side"), Seg::Key("image")], "side:1");
+        o.set_at(&head, "img:2");
+        o.set_if_absent_at(&head, "img:3");
+        o.set_at(&[Seg::Key("spec"), Seg::Key("ports"), Seg::Index(1), Seg::Key("port")], 80);
+        o.entry_at(&[Seg::Key("spec"), Seg::Key("containers"), Seg::Match("name", "head"), Seg::Key("env")], "A", "1", Shape::NameValue);
+        o.push_at(&[Seg::Key("spec"), Seg::Key("containers"), Seg::Index(0), Seg::Key("args")], json!("x"));
+        assert_eq!(o.get_at(&head), Some(&json!("img:2")));
+        assert_eq!(o.entries_at(&[Seg::Key("spec"), Seg::Key("containers")]), 2);
+        assert_eq!(
+            o.into_value(),
+            json!({"spec": {
+                "containers": [
+                    {"name": "head", "image": "img:2", "env": [{"name": "A", "value": "1"}], "args": ["x"]},
+                    {"name": "side", "image": "side:1"},
+                ],
+                "ports": [{}, {"port": 80}],
+            }})
+        );
+        let mut o = Object::new();
+        o.set(&["spec", "containers"], "not a list");
+        o.set_at(&[Seg::Key("spec"), Seg::Key("containers"), Seg::Index(0)], json!({"name": "a"}));
+        assert_eq!(o.into_value(), json!({"spec": {"containers": [{"name": "a"}]}}));
+    }
+
+    #[test]
+    fn the_latest_true_condition_wins() {
+        let o = json!({"status": {"conditions": [
+            {"type": "Created", "status": "True", "lastTransitionTime": "2026-01-01T10:00:00Z"},
+            {"type": "Running", "status": "True", "lastTransitionTime": "2026-01-01T10:00:05.5Z"},
+            {"type": "Succeeded", "status": "False", "lastTransitionTime": "2026-01-01T10:09:00Z"},
+            {"type": "Restarting", "status": "True", "lastTransitionTime": "2026-01-01T10:00:05.25Z", "reason": "r"},
+        ]}});
+        assert_eq!(latest_condition(&o).map(|(t, _)| t).as_deref(), Some("Running"));
+        assert_eq!(latest_condition(&json!({"status": {}})), None);
+    }
+
+    #[test]
+    fn patterns_match_and_fallbacks_fill_absent_values() {
+        static TRANSIENT: Pattern = Pattern::new("^(SubmissionFailed|Timeout)$");
+        assert!(TRANSIENT.is_match("SubmissionFailed"));
+        assert!(!TRANSIENT.is_match("AppFailed"));
+        static BROKEN: Pattern = Pattern::new("(");
+        assert!(!BROKEN.is_match("("));
+        let parts = [Part::Lit("("), Part::PathOr(&["status", "workers"], "0"), Part::Lit(" workers active)")];
+        assert_eq!(render_lossy(&json!({}), None, &parts), "(0 workers active)");
+        assert_eq!(render(&json!({"status": {"workers": 3}}), None, &parts).as_deref(), Some("(3 workers active)"));
     }
 
     const MODEL: &[Part] = &[

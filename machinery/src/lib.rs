@@ -23,6 +23,7 @@ pub use proto::FLYTEIDL_DESCRIPTOR_SET;
 pub use proto::flyteidl::{admin, core};
 pub use server::{ServeError, serve, serve_on};
 pub use shutdown::shutdown_signal;
+pub mod container;
 pub mod cr;
 pub mod decode;
 pub mod inputs;

@@ -110,6 +110,16 @@ pub struct BuildContext {
     pub container_image: Option<String>,
     /// `TaskTemplate.container` command followed by its arguments, when it has a container.
     pub container_command: Option<Vec<String>>,
+    /// `TaskTemplate.container.resources` as a Kubernetes container's `resources`
+    /// (`{requests: {...}, limits: {...}}`), quantities checked; `None` when none are set.
+    pub container_resources: Option<serde_json::Value>,
+    /// `TaskTemplate.container.env`, in declaration order.
+    pub container_env: Vec<(String, String)>,
+    /// The execution's Kubernetes service account (`TaskExecutionMetadata.k8s_service_account`).
+    pub service_account: Option<String>,
+    /// The execution's labels and annotations as propeller sends them.
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
     /// `CreateTaskRequest.output_prefix`.
     pub output_prefix: String,
     /// The execution's IAM role, already resolved (template, identity, annotation, default).
@@ -121,6 +131,11 @@ pub struct BuildContext {
 }
 
 impl BuildContext {
+    /// The task's command and arguments as one shell command line.
+    pub fn container_command_line(&self) -> Result<Option<String>, InvalidInput> {
+        self.container_command.as_deref().map(crate::container::command_line).transpose()
+    }
+
     /// The prebuilt image of `algorithm` at `version` (newest when empty) in `region`.
     ///
     /// Versions are compared as text segments of numbers, so `0.90` stays `0.90` and `1.10` is

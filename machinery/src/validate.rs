@@ -184,6 +184,116 @@ pub fn join(parent: &str, name: &str) -> String {
     if parent.is_empty() { name.to_string() } else { format!("{parent}.{name}") }
 }
 
+/// Kubernetes value types, checked as the API server would before anything is created.
+pub mod k8s {
+    use std::sync::LazyLock;
+
+    use regex::Regex;
+
+    use super::Checked;
+    use crate::plugin::InvalidInput;
+
+    /// A Kubernetes value type a string field holds (`Validation.kind` in the vocabulary).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Kind {
+        /// A resource quantity: `500m`, `2`, `4Gi`, `1e3`.
+        Quantity,
+        /// A label value: at most 63 characters, alphanumerics with `-`, `_`, `.` inside.
+        LabelValue,
+        /// An RFC 1123 label (container and port names): at most 63 lower-case alphanumerics or `-`.
+        DnsLabel,
+        /// An RFC 1123 subdomain (object names): at most 253 characters of dot-separated labels.
+        DnsSubdomain,
+    }
+
+    struct Rule {
+        regex: LazyLock<Regex>,
+        max_len: usize,
+        what: &'static str,
+    }
+
+    // The expressions of k8s.io/apimachinery (resource.Quantity, validation.IsValidLabelValue,
+    // IsDNS1123Label, IsDNS1123Subdomain).
+    static QUANTITY: Rule = Rule {
+        regex: LazyLock::new(|| Regex::new(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$").expect("literal")),
+        max_len: 64,
+        what: "a Kubernetes quantity such as `500m`, `2`, `4Gi` or `1e3`",
+    };
+    static LABEL_VALUE: Rule = Rule {
+        regex: LazyLock::new(|| Regex::new(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$").expect("literal")),
+        max_len: 63,
+        what: "a label value (at most 63 characters: letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit)",
+    };
+    static DNS_LABEL: Rule = Rule {
+        regex: LazyLock::new(|| Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").expect("literal")),
+        max_len: 63,
+        what: "a DNS label (at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit)",
+    };
+    static DNS_SUBDOMAIN: Rule = Rule {
+        regex: LazyLock::new(|| Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$").expect("literal")),
+        max_len: 253,
+        what: "a DNS subdomain (at most 253 characters of lower-case letters, digits, `-` and `.`)",
+    };
+    static ENV_NAME: Rule = Rule {
+        regex: LazyLock::new(|| Regex::new(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$").expect("literal")),
+        max_len: 4096,
+        what: "an environment variable name (letters, digits, `_`, `-` and `.`, not starting with a digit)",
+    };
+
+    fn check(rule: &Rule, field: &str, value: &str) -> Checked {
+        if value.len() > rule.max_len || !rule.regex.is_match(value) {
+            let shown: String = value.chars().take(80).collect();
+            return Err(InvalidInput::new(field, format!("`{shown}` is not {}", rule.what)));
+        }
+        Ok(())
+    }
+
+    /// Checks a set string field against `kind`.
+    pub fn value(field: &str, value: &str, kind: Kind) -> Checked {
+        match kind {
+            Kind::Quantity => quantity(field, value),
+            Kind::LabelValue => check(&LABEL_VALUE, field, value),
+            Kind::DnsLabel => check(&DNS_LABEL, field, value),
+            Kind::DnsSubdomain => check(&DNS_SUBDOMAIN, field, value),
+        }
+    }
+
+    pub fn quantity(field: &str, value: &str) -> Checked {
+        check(&QUANTITY, field, value)
+    }
+
+    pub fn env_name(field: &str, value: &str) -> Checked {
+        check(&ENV_NAME, field, value)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn kubernetes_value_types() {
+            for ok in ["2", "500m", "4Gi", "1.5", ".5", "1e3", "1E-2", "+1", "0", "100Mi", "2k"] {
+                quantity("q", ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            }
+            for bad in ["two", "", "4GB", "1.2.3", "Gi", "1 Gi", "-", "1e", "4gi"] {
+                assert!(quantity("q", bad).is_err(), "{bad}");
+            }
+            assert!(value("l", "team-a_1.x", Kind::LabelValue).is_ok());
+            assert!(value("l", "", Kind::LabelValue).is_ok(), "an empty label value is valid");
+            assert!(value("l", "-a", Kind::LabelValue).is_err());
+            assert!(value("l", &"a".repeat(64), Kind::LabelValue).is_err());
+            assert!(value("d", "ray-head", Kind::DnsLabel).is_ok());
+            assert!(value("d", "Ray", Kind::DnsLabel).is_err());
+            assert!(value("d", "a.b", Kind::DnsLabel).is_err());
+            assert!(value("d", "a.b-c", Kind::DnsSubdomain).is_ok());
+            assert!(value("d", "a..b", Kind::DnsSubdomain).is_err());
+            let e = value("spec.cpu", "two", Kind::Quantity).unwrap_err();
+            assert_eq!(e.field, "spec.cpu");
+            assert!(e.message.contains("`two` is not a Kubernetes quantity"), "{e}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,9 +25,14 @@ GENERATED_PYTHON = REPO_ROOT / "generated" / "python"
 _LITTER = {"__pycache__", ".ruff_cache", ".pytest_cache", "build", "dist"}
 
 
+# The example plugins under examples/ whose SDK the tests use: their generated tree is their golden.
+EXAMPLE_PYTHON = [REPO_ROOT / "generator" / "tests" / "golden" / "ray" / "expected" / "python"]
+
+
 def generated_packages() -> list[Path]:
-    """Folders of the generated packages (each holds a pyproject.toml)."""
-    return sorted(p.parent for p in GENERATED_PYTHON.glob("*/pyproject.toml"))
+    """Folders of the generated packages (each holds a pyproject.toml): the plugins of proto/ and
+    the example plugins the tests run."""
+    return sorted(p.parent for root in [GENERATED_PYTHON, *EXAMPLE_PYTHON] for p in root.glob("*/pyproject.toml"))
 
 
 def _digest(folder: Path) -> str:

@@ -209,28 +209,34 @@ class Backend:
     a real API server (tests/python/real_cluster.py); either writes the kubeconfig the backend
     gets (`api.client_kubeconfig(path)`)."""
 
-    def __init__(self, target: str, api, workdir: Path, program: Path | None = None):
+    def __init__(self, target: str, api, workdir: Path, program: Path | None = None, plugin_settings: str | None = None):
+        """`program` and `plugin_settings` (the plugin's own config keys, as YAML) default to the
+        SageMaker plugin's."""
         self.target = target
-        # Another build of the backend (a test-only proto variant's), else the workspace's.
+        # Another build of the backend (a test-only proto variant's, another plugin's), else the workspace's.
         self.program = program or binary("sagemaker-plugin")
         self.workdir = workdir
         self.kubeconfig = api.client_kubeconfig(workdir / "kubeconfig")
         self.port, self.metrics_port = free_port(), free_port()
         images = "".join(f'      "{version}": "{image}"\n' for version, image in XGBOOST_IMAGES.items())
+        if plugin_settings is None:
+            plugin_settings = (
+                f"region: {REGION}\n"
+                f"defaultRoleArn: {ROLE}\n"
+                # Versions are quoted: a bare 1.0 would be a YAML number.
+                f"images:\n  xgboost:\n    {REGION}:\n{images}"
+            )
         self.config = workdir / "config.yaml"
         self.config.write_text(
             f"target: {target}\n"
-            f"region: {REGION}\n"
-            f"defaultRoleArn: {ROLE}\n"
-            # Versions are quoted: a bare 1.0 would be a YAML number.
-            f"images:\n  xgboost:\n    {REGION}:\n{images}"
+            + plugin_settings
             # Finished objects stay for the whole run; the tests look at them.
-            "gcTtlSeconds: 86400\n"
+            + "gcTtlSeconds: 86400\n"
             f"server:\n  listen: 127.0.0.1:{self.port}\n"
             f"metricsListen: 127.0.0.1:{self.metrics_port}\n"
             "logFormat: json\n"
         )
-        self.log = workdir / f"sagemaker-plugin-{target}.log"
+        self.log = workdir / f"{self.program.name}-{target}.log"
         self.process = None
         self.channel = None
         self.starts = 0

@@ -59,9 +59,10 @@ def kubectl(kubeconfig: Path, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def render_overlay(target: str, plugin: str = "sagemaker") -> list[dict]:
-    """The generated overlay of `target` as kubectl renders it, with the Deployment's image set."""
-    folder = REPO_ROOT / "generated" / "kustomize" / plugin / "overlays" / target
+def render_overlay(target: str, plugin: str = "sagemaker", root: Path = REPO_ROOT / "generated") -> list[dict]:
+    """The generated overlay of `target` as kubectl renders it, with the Deployment's image set.
+    `root` is the generated tree holding the plugin (an example plugin's lives in its golden)."""
+    folder = root / "kustomize" / plugin / "overlays" / target
     text = subprocess.run([kubectl_binary(), "kustomize", str(folder)], capture_output=True, text=True, check=True).stdout
     objects = [d for d in yaml.safe_load_all(text) if d]
     for obj in objects:
@@ -115,18 +116,22 @@ def one(objects: list[dict], kind: str) -> dict:
 
 class RealCluster:
     """A target on the real control plane: CRDs, the applied bundle, the backend's token, the
-    simulated controller."""
+    simulated controller.
 
-    def __init__(self, control_plane, target: str, workdir: Path, step_ms: int = 50, controller: bool = True):
+    By default the target is one of the SageMaker plugin's; another plugin passes its API
+    (`group`, `version`), its CRD documents and its rendered bundle, and `controller=False` when
+    the test itself writes status the way its controller does (`patch_status`)."""
+
+    def __init__(self, control_plane, target: str, workdir: Path, step_ms: int = 50, controller: bool = True, *,
+                 api: tuple[str, str] | None = None, crds: list[dict] | None = None, bundle: list[dict] | None = None):
         self.cp, self.target, self.workdir, self.step_ms = control_plane, target, workdir, step_ms
-        self.group = TARGET_API[target]["group"]
-        self.version = TARGET_API[target]["version"]
+        self.group, self.version = api or (TARGET_API[target]["group"], TARGET_API[target]["version"])
         admin = control_plane.kubeconfig
-        crds = crd_documents(target)
+        crds = crds if crds is not None else crd_documents(target)
         kubectl(admin, "apply", "--server-side", "--force-conflicts", "--field-manager=e2e", "-f", "-", stdin=yaml.safe_dump_all(crds))
-        names = [f"crd/{c['metadata']['name']}" for c in crds]
-        kubectl(admin, "wait", "--for=condition=Established", "--timeout=60s", *names)
-        self.bundle = render_overlay(target)
+        for crd in crds:
+            self.wait_established(crd["metadata"]["name"])
+        self.bundle = bundle if bundle is not None else render_overlay(target)
         # The bundle goes into Flyte's namespace and does not create it (Flyte's own install does).
         for namespace in {o["metadata"]["namespace"] for o in self.bundle if "namespace" in o["metadata"]}:
             self.ensure_namespace(namespace)
@@ -141,6 +146,18 @@ class RealCluster:
         self.controller = None
         if controller:
             self.start_controller()
+
+    def wait_established(self, name: str, timeout: float = 60) -> None:
+        """Waits for the CRD's Established condition. (`kubectl wait` fails outright instead of
+        waiting when it reads the CRD before the API server has written any condition.)"""
+        deadline = time.monotonic() + timeout
+        while True:
+            code, crd = self.cp.request("GET", f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}")
+            conditions = (crd.get("status") or {}).get("conditions") or [] if code == 200 else []
+            if any(c.get("type") == "Established" and c.get("status") == "True" for c in conditions):
+                return
+            assert time.monotonic() < deadline, f"CRD {name} not Established within {timeout} s: {code} {crd.get('status')}"
+            time.sleep(0.1)
 
     # --- the bundle, RBAC and tokens ---
 
@@ -191,6 +208,14 @@ class RealCluster:
                 [str(binary("simulated-controller")), "--simulate", self.target, "--step-ms", str(self.step_ms)],
                 stdout=subprocess.DEVNULL, stderr=log, env=_child_env(KUBECONFIG=str(self.cp.kubeconfig)),
             )
+
+    def patch_status(self, plural: str, name: str, status: dict, namespace: str = NAMESPACE) -> dict:
+        """Merge-patches the object's status through the status subresource, as a controller does
+        (the API server validates it against the CRD and prunes unknown fields); returns the object."""
+        code, body = self.cp.request("PATCH", f"{self._collection(plural, namespace)}/{name}/status", {"status": status},
+                                     content_type="application/merge-patch+json")
+        assert code == 200, f"PATCH {plural}/{name}/status: {code} {body}"
+        return body
 
     def pause_simulation(self, paused: bool) -> None:
         """Freezes the controller process (SIGSTOP) or lets it go on (SIGCONT): it writes nothing

@@ -5,12 +5,12 @@ import sys
 
 import pytest
 
-from conftest import REPO_ROOT, generated_packages
+from conftest import EXAMPLE_PYTHON, REPO_ROOT, generated_packages
 
 
 def test_ruff_passes():
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "generated/python"],
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "generated/python", *map(str, EXAMPLE_PYTHON)],
         cwd=REPO_ROOT, capture_output=True, text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr

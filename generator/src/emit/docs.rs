@@ -218,13 +218,13 @@ fn resource_view(plugin: &Plugin, r: &Resource) -> ResourceView {
                 },
             })
             .collect(),
-        phase_path: r.status.phase_path.to_string(),
+        phase_path: r.status.phase_path.as_ref().map(ToString::to_string).unwrap_or_default(),
         rules: r
             .status
             .rules
             .iter()
             .map(|rule| RuleRow {
-                matches: cell(&describe_matcher(&rule.matcher)),
+                matches: cell(&describe_rule(rule)),
                 phase: rule.phase.describe(),
                 message: cell(&rule.message.text),
             })
@@ -256,9 +256,23 @@ fn field_type(plugin: &Plugin, f: &MappedField) -> String {
     }
 }
 
+fn describe_rule(rule: &PhaseRule) -> String {
+    let mut text = describe_matcher(&rule.matcher);
+    for w in &rule.where_ {
+        let subject = match &w.subject {
+            Subject::Path(path) => path.to_string(),
+            Subject::ConditionReason => "condition.reason".into(),
+            Subject::ConditionMessage => "condition.message".into(),
+        };
+        text.push_str(&format!(" and `{subject}` matches `{}`", w.pattern));
+    }
+    text
+}
+
 fn describe_matcher(m: &Matcher) -> String {
     match m {
         Matcher::Condition { condition_type } => format!("condition `{condition_type}` is True"),
+        Matcher::LatestCondition { condition_type } => format!("the latest true condition is `{condition_type}`"),
         Matcher::Status { values, secondary } => {
             let values: Vec<String> = values.iter().map(|v| if v.is_empty() { "(absent)".into() } else { format!("`{v}`") }).collect();
             let mut text = format!("status {}", values.join(" or "));

@@ -553,8 +553,15 @@ fn expect(plugin: &Plugin, ty: &FieldType, value: &str, path: &str, optional: bo
     }
 }
 
-/// Checks of one string: length bounds and pattern.
+/// Checks of one string: length bounds, pattern and Kubernetes value type.
 fn string_rules(v: &Validation, value: &str, path: &str) -> Vec<String> {
+    let mut out = key_rules(v, value, path);
+    out.extend(kind_rule(v, value, path));
+    out
+}
+
+/// Checks of a map key: length bounds and pattern.
+fn key_rules(v: &Validation, value: &str, path: &str) -> Vec<String> {
     let mut out = Vec::new();
     if v.min_len.is_some() || v.max_len.is_some() {
         out.push(format!("_support.length({path}, {value}, {}, {})", py_opt_u32(v.min_len), py_opt_u32(v.max_len)));
@@ -563,6 +570,12 @@ fn string_rules(v: &Validation, value: &str, path: &str) -> Vec<String> {
         out.push(format!("_support.pattern({path}, {value}, {})", py_str(p)));
     }
     out
+}
+
+/// The Kubernetes value type check, as the backend's `validate::k8s`.
+fn kind_rule(v: &Validation, value: &str, path: &str) -> Option<String> {
+    let kind = serde_json::to_value(v.kind?).ok()?;
+    Some(format!("_support.k8s_value({path}, {value}, {kind})"))
 }
 
 fn indent(lines: Vec<String>, by: usize) -> Vec<String> {
@@ -654,8 +667,12 @@ fn field_checks(plugin: &Plugin, m: &Message, f: &Field) -> Vec<String> {
             items.push("q = f\"{p}[{key!r}]\"".to_string());
             items.push("_support.expect(q, key, str)".to_string());
             items.push(expect(plugin, &f.ty, "item", "q", false));
-            // Length bounds apply to keys and values, a pattern to keys only (as on the backend).
-            items.extend(string_rules(v, "key", "q"));
+            // Length bounds apply to keys and values, a pattern to keys only and a Kubernetes
+            // value type to values only (as on the backend).
+            items.extend(key_rules(v, "key", "q"));
+            if f.ty == FieldType::String {
+                items.extend(kind_rule(v, "item", "q"));
+            }
             match &f.ty {
                 FieldType::String if v.min_len.is_some() || v.max_len.is_some() => items.push(format!(
                     "_support.length(q, item, {}, {})",
@@ -749,6 +766,10 @@ fn rules_text(f: &Field) -> String {
     }
     if let Some(other) = &v.at_least_field {
         parts.push(format!("at least `{other}`"));
+    }
+    if let Some(kind) = v.kind {
+        let whose = if f.cardinality == Cardinality::Map { "values are " } else { "" };
+        parts.push(format!("{whose}{}", kind.describe()));
     }
     if !v.keys_not_in.is_empty() {
         let lists: Vec<String> = v.keys_not_in.iter().map(|l| format!("`{l}`")).collect();

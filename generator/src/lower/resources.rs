@@ -53,6 +53,13 @@ impl FileCx<'_> {
                 continue;
             };
             let path = self.path(&c.path, span, "context path");
+            let path_token = self.loc.narrow(span, &format!("\"{}\"", c.path));
+            if !c.key_prefix.is_empty() && source.adds_entries() {
+                self.err(path_token, format!("{source:?} adds one entry per variable, label or annotation; it takes no key_prefix"), "key_prefix");
+            }
+            if c.max_entries > 0 && path.segments.iter().any(|s| !matches!(s, Segment::Key(_))) {
+                self.err(path_token, "max_entries counts a collection named by keys only; this path reaches into a list item", "max_entries");
+            }
             context.push(ContextValue {
                 origin: self.origin(self.loc.narrow(span, &format!("\"{}\"", c.path))),
                 source,
@@ -91,10 +98,23 @@ impl FileCx<'_> {
             let uri = self.template(&l.uri, span, "log link");
             log_links.push(LogLink { name: l.name.clone(), uri });
         }
+        let mut constants = Vec::new();
+        for c in &r.constants {
+            let token = self.loc.narrow(span, &format!("\"{}\"", c.path));
+            let path = self.path(&c.path, span, "constant path");
+            match serde_json::from_str::<serde_json::Value>(&c.value) {
+                Ok(value) => constants.push(Constant { origin: self.origin(token), path, value }),
+                Err(e) => {
+                    let s = if c.value.is_empty() { token } else { self.loc.narrow(span, &c.value) };
+                    self.err(s, format!("constant at `{}` is not JSON text: {e} (a string is written with its quotes: `value: \"\\\"x\\\"\"`)", c.path), "not JSON");
+                }
+            }
+        }
         let mut fields = Vec::new();
         let mut stack = Vec::new();
         self.flatten(message, &r.target, &CrPath::default(), "", spans, plugin, &mut stack, &mut fields);
         self.check_duplicate_paths(&fields, &context);
+        self.check_constants(&fields, &constants);
         (self.errors.len() == before).then(|| Resource {
             origin: self.origin(token),
             target: r.target,
@@ -107,8 +127,22 @@ impl FileCx<'_> {
             status,
             outputs: sources,
             log_links,
+            constants,
             fields,
         })
+    }
+
+    /// A constant takes a place no field fills: users could set the field, then never see it.
+    fn check_constants(&mut self, fields: &[MappedField], constants: &[Constant]) {
+        for (i, c) in constants.iter().enumerate() {
+            let span = SourceSpan::from(c.origin.offset..c.origin.offset + c.origin.len);
+            let clash = fields.iter().find(|f| f.cr_path.as_ref().is_some_and(|p| p.starts_with(&c.path) || c.path.starts_with(p)));
+            if let Some(f) = clash {
+                self.err(span, format!("constant at `{}` overlaps field `{}` (mapped to `{}`)", c.path, f.proto_path, f.cr_path.as_ref().expect("found by path")), "taken by a field");
+            } else if constants[..i].iter().any(|o| o.path == c.path) {
+                self.err(span, format!("two constants at `{}`", c.path), "second constant");
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -230,6 +264,13 @@ impl FileCx<'_> {
             "IAM_ROLE" => Some(ContextSource::IamRole),
             "REGION" => Some(ContextSource::Region),
             "PREBUILT_IMAGE" => Some(ContextSource::PrebuiltImage),
+            "CONTAINER_ARGS" => Some(ContextSource::ContainerArgs),
+            "CONTAINER_COMMAND_LINE" => Some(ContextSource::ContainerCommandLine),
+            "CONTAINER_RESOURCES" => Some(ContextSource::ContainerResources),
+            "CONTAINER_ENV" => Some(ContextSource::ContainerEnv),
+            "SERVICE_ACCOUNT" => Some(ContextSource::ServiceAccount),
+            "EXECUTION_LABELS" => Some(ContextSource::ExecutionLabels),
+            "EXECUTION_ANNOTATIONS" => Some(ContextSource::ExecutionAnnotations),
             other => {
                 self.err(span, format!("unknown context source `{other}`"), "unknown");
                 None

@@ -65,7 +65,27 @@ impl FileCx<'_> {
                 );
             }
         }
+        let kind = match v.kind.as_str() {
+            "" | "K8S_VALUE_UNSPECIFIED" => None,
+            "QUANTITY" => Some(K8sValue::Quantity),
+            "LABEL_VALUE" => Some(K8sValue::LabelValue),
+            "DNS_LABEL" => Some(K8sValue::DnsLabel),
+            "DNS_SUBDOMAIN" => Some(K8sValue::DnsSubdomain),
+            other => {
+                self.err(span, format!("unknown Kubernetes value kind `{other}`"), "unknown kind");
+                None
+            }
+        };
+        if kind.is_some() && !(ty == &FieldType::String && matches!(cardinality, Cardinality::Single | Cardinality::Optional | Cardinality::Map)) {
+            let s = self.loc.narrow(span, "kind");
+            self.err(
+                s,
+                format!("kind needs a string or a map of strings; `{}` is {} {}", field.name(), cardinality.describe(), ty.describe()),
+                "not a string",
+            );
+        }
         Validation {
+            kind,
             required: v.required,
             min: v.min,
             max: v.max,

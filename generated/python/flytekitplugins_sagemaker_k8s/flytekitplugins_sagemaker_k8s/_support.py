@@ -112,6 +112,26 @@ def pattern(path: str, text: str, regex: str) -> None:
         fail(path, f"{text!r} does not match {regex!r}")
 
 
+# Kubernetes value types, with the expressions and lengths of k8s.io/apimachinery (the backend
+# checks the same ones in `machinery::validate::k8s`).
+_K8S_VALUES = {
+    "QUANTITY": (
+        re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?"),
+        64,
+        "a Kubernetes quantity such as '500m', '2', '4Gi' or '1e3'",
+    ),
+    "LABEL_VALUE": (re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?"), 63, "a label value"),
+    "DNS_LABEL": (re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"), 63, "a DNS label"),
+    "DNS_SUBDOMAIN": (re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"), 253, "a DNS subdomain"),
+}
+
+
+def k8s_value(path: str, text: str, kind: str) -> None:
+    regex, longest, what = _K8S_VALUES[kind]
+    if len(text) > longest or regex.fullmatch(text) is None:
+        fail(path, f"{text!r} is not {what}")
+
+
 def at_least(path: str, value: float, other_name: str, other: float) -> None:
     if not value >= other:
         fail(path, f"must be >= {other_name} ({show(other)}), got {show(value)}")

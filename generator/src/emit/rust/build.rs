@@ -4,7 +4,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::checks::{context_expr, is_set};
-use super::names::{field_ident, getter, ident, keys, lit, param, path_tokens, type_path};
+use super::names::{field_ident, getter, ident, lit, param, segments, type_path, write_call};
+use crate::crpath::Segment;
 use crate::model::*;
 
 /// Expression for a scalar value of `field` read from `value`, shaped by `transform`.
@@ -33,38 +34,42 @@ pub(super) fn entry_shape(transform: Transform) -> TokenStream {
 
 /// Statements writing every supported field of message `m` (held in `var`) into `obj`, at
 /// `prefix` plus each field's placement path.
-pub(super) fn assign(plugin: &Plugin, m: &Message, target: &str, var: &TokenStream, obj: &Ident, prefix: &[String], depth: usize) -> Vec<TokenStream> {
+pub(super) fn assign(plugin: &Plugin, m: &Message, target: &str, var: &TokenStream, obj: &Ident, prefix: &[Segment], depth: usize) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for f in &m.fields {
         let Some(placement) = f.placements.get(target) else { continue };
         let Some(rel) = &placement.path else { continue };
         let mut path = prefix.to_vec();
-        path.extend(keys(rel));
+        path.extend(segments(rel));
         let id = field_ident(f);
         let value = quote! { #var.#id };
         let transform = placement.transform;
         let entry = matches!(transform, Transform::NameValueList | Transform::KeyValueList) && f.cardinality != Cardinality::Map;
         let (parent, key) = path.split_at(path.len() - 1);
-        let parent_tokens = path_tokens(parent);
-        let key_lit = lit(&key[0]);
-        let path_t = path_tokens(&path);
         let write = |v: TokenStream| -> TokenStream {
             if entry {
                 let shape = entry_shape(transform);
-                quote! { #obj.entry(#parent_tokens, #key_lit, #v, #shape); }
+                let Segment::Key(key) = &key[0] else { unreachable!("lowering: an entry path ends in a key") };
+                let key_lit = lit(key);
+                let call = write_call(obj, "entry", parent, quote! { #key_lit, #v, #shape });
+                quote! { #call; }
             } else {
-                quote! { #obj.set(#path_t, #v); }
+                let call = write_call(obj, "set", &path, v);
+                quote! { #call; }
             }
         };
+        let call = |method: &str, args: TokenStream| -> TokenStream { write_call(obj, method, &path, args) };
         let stmt = match (&f.cardinality, &f.ty) {
             (Cardinality::Map, _) => {
                 let shape = entry_shape(transform);
                 // Entries are strings; numbers and booleans are written as their text.
                 if f.ty == FieldType::String {
-                    quote! { for (key, value) in &#value { #obj.entry(#path_t, key, value.clone(), #shape); } }
+                    let add = call("entry", quote! { key, value.clone(), #shape });
+                    quote! { for (key, value) in &#value { #add; } }
                 } else {
                     let text = scalar(f, quote! { value }, Transform::ToString);
-                    quote! { for (key, &value) in &#value { #obj.entry(#path_t, key, #text, #shape); } }
+                    let add = call("entry", quote! { key, #text, #shape });
+                    quote! { for (key, &value) in &#value { #add; } }
                 }
             }
             (Cardinality::Repeated, FieldType::Message(child)) => {
@@ -72,33 +77,39 @@ pub(super) fn assign(plugin: &Plugin, m: &Message, target: &str, var: &TokenStre
                 let item = format_ident!("item{}", if depth == 0 { String::new() } else { depth.to_string() });
                 let item_t = quote! { #item };
                 let inner = assign(plugin, plugin.message(child), target, &item_t, &el, &[], depth + 1);
+                let push = call("push", quote! { #el.into_value() });
                 quote! {
                     for #item in &#value {
                         let mut #el = cr::Object::new();
                         #(#inner)*
-                        #obj.push(#path_t, #el.into_value());
+                        #push;
                     }
                 }
             }
             (Cardinality::Repeated, FieldType::Enum(name)) => {
                 let ety = type_path(plugin, name);
+                let set = call("set", quote! { #value.iter().filter_map(|v| #ety::try_from(*v).ok().and_then(#ety::api)).collect::<Vec<_>>() });
                 quote! {
                     if !#value.is_empty() {
-                        #obj.set(#path_t, #value.iter().filter_map(|v| #ety::try_from(*v).ok().and_then(#ety::api)).collect::<Vec<_>>());
+                        #set;
                     }
                 }
             }
-            (Cardinality::Repeated, FieldType::String) => quote! {
-                if !#value.is_empty() {
-                    #obj.set(#path_t, #value.clone());
+            (Cardinality::Repeated, FieldType::String) => {
+                let set = call("set", quote! { #value.clone() });
+                quote! {
+                    if !#value.is_empty() {
+                        #set;
+                    }
                 }
-            },
+            }
             (Cardinality::Repeated, _) => {
                 let conv = scalar(f, quote! { v }, transform);
                 let item = if matches!(f.ty, FieldType::String) { quote! { v } } else { quote! { &v } };
+                let set = call("set", quote! { #value.iter().map(|#item| #conv).collect::<Vec<_>>() });
                 quote! {
                     if !#value.is_empty() {
-                        #obj.set(#path_t, #value.iter().map(|#item| #conv).collect::<Vec<_>>());
+                        #set;
                     }
                 }
             }
@@ -195,12 +206,14 @@ pub(super) fn build_target(plugin: &Plugin, task: &TaskType, r: &Resource) -> To
     let rejects = reject_unsupported(plugin, m, &r.target, &job, &quote! { "" }, 0);
     let assigns = assign(plugin, m, &r.target, &job, &object, &[], 0);
     let context = r.context.iter().map(|c| context_value(plugin, task, c));
+    let constants = r.constants.iter().map(constant);
     let doc = format!(" Maps the payload onto `{}` `{}` field by field.", r.target, r.kind);
     let body = quote! {
         #(#rejects)*
         let mut object = cr::Object::new();
         #(#assigns)*
         #(#context)*
+        #(#constants)*
         Ok(object.into_value())
     };
     let cx = param(&body, "cx");
@@ -213,7 +226,9 @@ pub(super) fn build_target(plugin: &Plugin, task: &TaskType, r: &Resource) -> To
 }
 
 pub(super) fn context_value(plugin: &Plugin, task: &TaskType, c: &ContextValue) -> TokenStream {
-    let path = path_tokens(&keys(&c.path));
+    let object = format_ident!("object");
+    let path = segments(&c.path);
+    let call = |method: &str, args: TokenStream| -> TokenStream { write_call(&object, method, &path, args) };
     match c.source {
         ContextSource::PrebuiltImage => {
             let m = plugin.message(&task.message);
@@ -231,10 +246,11 @@ pub(super) fn context_value(plugin: &Plugin, task: &TaskType, c: &ContextValue) 
                     quote! { &job.#id }
                 })
                 .unwrap_or(quote! { cx.region.as_deref().unwrap_or_default() });
+            let set = call("set_if_absent", quote! { image });
             quote! {
                 if !job.#alg.is_empty() {
                     let image = cx.prebuilt_image(#alg_name, &job.#alg, #version, #region)?;
-                    object.set_if_absent(#path, image);
+                    #set;
                 }
             }
         }
@@ -244,19 +260,22 @@ pub(super) fn context_value(plugin: &Plugin, task: &TaskType, c: &ContextValue) 
             let shape = entry_shape(c.transform);
             let size = c.chunk_size as usize;
             let add = if size == 0 {
-                quote! { object.entry(#path, #prefix, value, #shape); }
+                let add = call("entry", quote! { #prefix, value, #shape });
+                quote! { #add; }
             } else {
+                let add = call("entry", quote! { &format!("{}{index}", #prefix), chunk, #shape });
                 quote! {
                     for (index, chunk) in cr::chunks(&value, #size).into_iter().enumerate() {
-                        object.entry(#path, &format!("{}{index}", #prefix), chunk, #shape);
+                        #add;
                     }
                 }
             };
             let limit = c.max_entries.map(|max| {
                 let max = max as usize;
                 let what = lit(&c.path.to_string());
+                let entries = call("entries", quote! {});
                 quote! {
-                    let entries = object.entries(#path);
+                    let entries = #entries;
                     if entries > #max {
                         return Err(InvalidInput::new(
                             #what,
@@ -267,10 +286,64 @@ pub(super) fn context_value(plugin: &Plugin, task: &TaskType, c: &ContextValue) 
             });
             quote! { if let Some(value) = #expr { #add #limit } }
         }
-        ContextSource::JobName => quote! { object.set_if_absent(#path, cx.job_name.clone()); },
+        // Sources that add one entry per variable, label or annotation next to the payload's own.
+        ContextSource::ContainerEnv | ContextSource::ExecutionLabels | ContextSource::ExecutionAnnotations => {
+            let (entries, shape) = match c.source {
+                ContextSource::ContainerEnv if c.transform == Transform::AsIs => (quote! { &cx.container_env }, quote! { Shape::Map }),
+                ContextSource::ContainerEnv => (quote! { &cx.container_env }, entry_shape(Transform::NameValueList)),
+                ContextSource::ExecutionLabels => (quote! { &cx.labels }, quote! { Shape::Map }),
+                _ => (quote! { &cx.annotations }, quote! { Shape::Map }),
+            };
+            let add = call("entry", quote! { key, value.clone(), #shape });
+            quote! { for (key, value) in #entries { #add; } }
+        }
+        ContextSource::ContainerCommandLine => {
+            let set = call("set_if_absent", quote! { line });
+            quote! { if let Some(line) = cx.container_command_line()? { #set; } }
+        }
+        ContextSource::JobName => {
+            let set = call("set_if_absent", quote! { cx.job_name.clone() });
+            quote! { #set; }
+        }
         source => {
             let expr = context_expr(source);
-            quote! { if let Some(value) = #expr { object.set_if_absent(#path, value); } }
+            let set = call("set_if_absent", quote! { value });
+            quote! { if let Some(value) = #expr { #set; } }
+        }
+    }
+}
+
+/// `object.set(path, value)` for a constant: the JSON value built in place.
+pub(super) fn constant(c: &Constant) -> TokenStream {
+    let value = json_tokens(&c.value);
+    let set = write_call(&format_ident!("object"), "set", &segments(&c.path), value);
+    quote! { #set; }
+}
+
+fn json_tokens(value: &serde_json::Value) -> TokenStream {
+    use serde_json::Value as J;
+    match value {
+        J::Null => quote! { Value::Null },
+        J::Bool(b) => quote! { Value::Bool(#b) },
+        J::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => quote! { Value::from(#i) },
+            (None, Some(u)) => quote! { Value::from(#u) },
+            _ => {
+                let f = n.as_f64().unwrap_or_default();
+                quote! { Value::from(#f) }
+            }
+        },
+        J::String(s) => quote! { Value::from(#s) },
+        J::Array(items) => {
+            let items = items.iter().map(json_tokens);
+            quote! { Value::Array(vec![#(#items),*]) }
+        }
+        J::Object(map) => {
+            let entries = map.iter().map(|(k, v)| {
+                let v = json_tokens(v);
+                quote! { (String::from(#k), #v) }
+            });
+            quote! { Value::Object(serde_json::Map::from_iter([#(#entries),*])) }
         }
     }
 }

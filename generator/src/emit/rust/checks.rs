@@ -134,6 +134,15 @@ pub(super) fn context_expr(source: ContextSource) -> TokenStream {
         ContextSource::IamRole => quote! { cx.iam_role.clone() },
         ContextSource::Region => quote! { cx.region.clone() },
         ContextSource::PrebuiltImage => quote! { None::<String> },
+        ContextSource::ContainerArgs => quote! { cx.container_command.clone() },
+        ContextSource::ContainerCommandLine => quote! { cx.container_command.as_deref().and_then(|c| machinery::container::command_line(c).ok()) },
+        ContextSource::ContainerResources => quote! { cx.container_resources.clone() },
+        ContextSource::ServiceAccount => quote! { cx.service_account.clone() },
+        // Entry sources are written entry by entry (see `build::context_value`); as one value
+        // they are the JSON text of the collection.
+        ContextSource::ContainerEnv => quote! { Some(serde_json::to_string(&cx.container_env).unwrap_or_default()) },
+        ContextSource::ExecutionLabels => quote! { Some(serde_json::to_string(&cx.labels).unwrap_or_default()) },
+        ContextSource::ExecutionAnnotations => quote! { Some(serde_json::to_string(&cx.annotations).unwrap_or_default()) },
     }
 }
 
@@ -244,6 +253,17 @@ pub(super) fn opt_u32(v: Option<u32>) -> TokenStream {
     }
 }
 
+/// `validate::k8s::value(...)` when the field declares a Kubernetes value type.
+fn kind_check(v: &Validation, item: &TokenStream) -> Option<TokenStream> {
+    let kind = match v.kind? {
+        K8sValue::Quantity => quote! { Quantity },
+        K8sValue::LabelValue => quote! { LabelValue },
+        K8sValue::DnsLabel => quote! { DnsLabel },
+        K8sValue::DnsSubdomain => quote! { DnsSubdomain },
+    };
+    Some(quote! { validate::k8s::value(&field, #item, validate::k8s::Kind::#kind)?; })
+}
+
 pub(super) fn field_validation(plugin: &Plugin, m: &Message, f: &Field) -> Vec<TokenStream> {
     let id = field_ident(f);
     let v = &f.validation;
@@ -255,13 +275,17 @@ pub(super) fn field_validation(plugin: &Plugin, m: &Message, f: &Field) -> Vec<T
     }
     let (min, max) = (opt_f64(v.min), opt_f64(v.max));
     let (min_len, max_len) = (opt_u32(v.min_len), opt_u32(v.max_len));
-    let string_checks = |item: TokenStream| -> Vec<TokenStream> {
+    // Length bounds and pattern; `kind` also checks the Kubernetes value type (values, not keys).
+    let string_checks = |item: TokenStream, kind: bool| -> Vec<TokenStream> {
         let mut c = Vec::new();
         if v.min_len.is_some() || v.max_len.is_some() {
             c.push(quote! { validate::length(&field, #item, #min_len, #max_len)?; });
         }
         if let Some(p) = &v.pattern {
             c.push(quote! { validate::pattern(&field, #item, #p)?; });
+        }
+        if kind {
+            c.extend(kind_check(v, &item));
         }
         c
     };
@@ -270,15 +294,21 @@ pub(super) fn field_validation(plugin: &Plugin, m: &Message, f: &Field) -> Vec<T
             if v.min.is_some() || v.max.is_some() {
                 out.push(quote! { if !self.#id.is_empty() { validate::count(&field, self.#id.len(), #min, #max)?; } });
             }
-            let key_checks = string_checks(quote! { key });
-            let value_checks: Vec<TokenStream> = if v.min_len.is_some() || v.max_len.is_some() {
+            let key_checks = string_checks(quote! { key }, false);
+            let mut value_checks: Vec<TokenStream> = if v.min_len.is_some() || v.max_len.is_some() {
                 vec![quote! { validate::length(&field, value, #min_len, #max_len)?; }]
             } else {
                 Vec::new()
             };
+            // The Kubernetes value type is the values' (a node selector's label values).
+            value_checks.extend(kind_check(v, &quote! { value }));
             if !key_checks.is_empty() || !value_checks.is_empty() {
                 let value_binding = if value_checks.is_empty() { quote! { _value } } else { quote! { value } };
-                out.push(quote! { for (key, #value_binding) in &self.#id { #(#key_checks)* #(#value_checks)* } });
+                out.push(if key_checks.is_empty() {
+                    quote! { for value in self.#id.values() { #(#value_checks)* } }
+                } else {
+                    quote! { for (key, #value_binding) in &self.#id { #(#key_checks)* #(#value_checks)* } }
+                });
             }
             for list in &v.keys_not_in {
                 let list_field = m.fields.iter().find(|x| &x.name == list).expect("lowering checked keys_not_in");
@@ -295,7 +325,7 @@ pub(super) fn field_validation(plugin: &Plugin, m: &Message, f: &Field) -> Vec<T
             }
             match ty {
                 FieldType::String => {
-                    let c = string_checks(quote! { item });
+                    let c = string_checks(quote! { item }, true);
                     if !c.is_empty() {
                         out.push(quote! { for item in &self.#id { #(#c)* } });
                     }
@@ -323,7 +353,7 @@ pub(super) fn field_validation(plugin: &Plugin, m: &Message, f: &Field) -> Vec<T
             let scalar = if optional { quote! { value } } else { quote! { self.#id } };
             let mut c = Vec::new();
             match ty {
-                FieldType::String => c.extend(string_checks(if optional { quote! { value } } else { quote! { &self.#id } })),
+                FieldType::String => c.extend(string_checks(if optional { quote! { value } } else { quote! { &self.#id } }, true)),
                 t if t.is_number() => {
                     if v.min.is_some() || v.max.is_some() {
                         let v = as_f64(ty, scalar.clone());

@@ -1,7 +1,7 @@
 //! `interpret_<target>`: an object's status read as a Flyte phase, log links and outputs.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::crpath::{Part, Placeholder, Template};
 use super::names::{ident, keys, lit, path_tokens};
@@ -10,12 +10,17 @@ use crate::model::*;
 /// The spec and status paths `interpret` reads for `r`, sorted, without paths inside another
 /// (metadata is always kept by the caches, so it is not listed).
 pub(super) fn reads(r: &Resource) -> Vec<Vec<String>> {
-    let mut paths: Vec<Vec<String>> = vec![keys(&r.status.phase_path)];
+    let mut paths: Vec<Vec<String>> = r.status.phase_path.iter().map(keys).collect();
     for rule in &r.status.rules {
         match &rule.matcher {
             Matcher::Status { secondary: Some((path, _)), .. } => paths.push(keys(path)),
-            Matcher::Condition { .. } => paths.push(vec!["status".into(), "conditions".into()]),
+            Matcher::Condition { .. } | Matcher::LatestCondition { .. } => paths.push(vec!["status".into(), "conditions".into()]),
             Matcher::Status { .. } => {}
+        }
+        for w in &rule.where_ {
+            if let Subject::Path(path) = &w.subject {
+                paths.push(keys(path));
+            }
         }
         paths.extend(rule.message.paths().map(keys));
     }
@@ -40,6 +45,11 @@ pub(super) fn parts(t: &Template) -> TokenStream {
             let p = path_tokens(&keys(path));
             quote! { Part::Path(#p) }
         }
+        Part::Placeholder(Placeholder::PathOr { path, fallback }) => {
+            let p = path_tokens(&keys(path));
+            let fallback = lit(fallback);
+            quote! { Part::PathOr(#p, #fallback) }
+        }
         Part::Placeholder(Placeholder::Condition(which)) if which == "reason" => quote! { Part::ConditionReason },
         Part::Placeholder(Placeholder::Condition(_)) => quote! { Part::ConditionMessage },
     });
@@ -63,16 +73,45 @@ pub(super) fn interpret_target(plugin: &Plugin, task: &TaskType, r: &Resource) -
     let items = &plugin.target(&r.target).rust;
     let f = ident(&items.interpret_fn);
     let phase_fn = ident(&items.phase_fn);
-    let status_path = path_tokens(&keys(&r.status.phase_path));
-    let rules = r.status.rules.iter().map(|rule| {
+    let rules = r.status.rules.iter().enumerate().map(|(index, rule)| {
         let phase = phase_tokens(rule.phase);
         let msg = parts(&rule.message);
+        // Each pattern is a static compiled once, on the first poll that reaches its rule.
+        let (statics, tests): (Vec<_>, Vec<_>) = rule
+            .where_
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let name = format_ident!("RULE_{}_PATTERN_{}", index, i);
+                let pattern = lit(&w.pattern);
+                let subject = match &w.subject {
+                    Subject::Path(path) => {
+                        let p = path_tokens(&keys(path));
+                        quote! { &cr::text(object, #p) }
+                    }
+                    Subject::ConditionReason => quote! { &condition.reason },
+                    Subject::ConditionMessage => quote! { &condition.message },
+                };
+                (quote! { static #name: cr::Pattern = cr::Pattern::new(#pattern); }, quote! { && #name.is_match(#subject) })
+            })
+            .unzip();
         match &rule.matcher {
             Matcher::Condition { condition_type } => {
                 let ct = lit(condition_type);
+                let filter = (!tests.is_empty()).then(|| quote! { .filter(|condition| true #(#tests)*) });
                 quote! {
-                    if let Some(condition) = cr::condition_true(object, #ct) {
+                    #(#statics)*
+                    if let Some(condition) = cr::condition_true(object, #ct) #filter {
                         return (#phase, cr::render_lossy(object, Some(&condition), #msg));
+                    }
+                }
+            }
+            Matcher::LatestCondition { condition_type } => {
+                let ct = lit(condition_type);
+                quote! {
+                    #(#statics)*
+                    if let Some((_, condition)) = latest.as_ref().filter(|(kind, condition)| kind == #ct #(#tests)*) {
+                        return (#phase, cr::render_lossy(object, Some(condition), #msg));
                     }
                 }
             }
@@ -84,7 +123,8 @@ pub(super) fn interpret_target(plugin: &Plugin, task: &TaskType, r: &Resource) -
                     quote! { && matches!(cr::text(object, #p).as_str(), #(#a)|*) }
                 });
                 quote! {
-                    if matches!(status.as_str(), #(#vs)|*) #secondary_check {
+                    #(#statics)*
+                    if matches!(status.as_str(), #(#vs)|*) #secondary_check #(#tests)* {
                         return (#phase, cr::render_lossy(object, None, #msg));
                     }
                 }
@@ -92,7 +132,16 @@ pub(super) fn interpret_target(plugin: &Plugin, task: &TaskType, r: &Resource) -
         }
     });
     let uses_status = r.status.rules.iter().any(|rule| matches!(rule.matcher, Matcher::Status { .. }));
-    let status_binding = uses_status.then(|| quote! { let status = cr::text(object, #status_path); });
+    let status_binding = r.status.phase_path.as_ref().filter(|_| uses_status).map(|path| {
+        let status_path = path_tokens(&keys(path));
+        quote! { let status = cr::text(object, #status_path); }
+    });
+    let latest_binding = r
+        .status
+        .rules
+        .iter()
+        .any(|rule| matches!(rule.matcher, Matcher::LatestCondition { .. }))
+        .then(|| quote! { let latest = cr::latest_condition(object); });
     let otherwise = phase_tokens(r.status.otherwise);
     let otherwise_msg = parts(&r.status.otherwise_message);
     let links = r.log_links.iter().map(|l| {
@@ -132,6 +181,7 @@ pub(super) fn interpret_target(plugin: &Plugin, task: &TaskType, r: &Resource) -
         #[doc = #doc]
         fn #phase_fn(object: &Value) -> (Phase, String) {
             #status_binding
+            #latest_binding
             #(#rules)*
             (#otherwise, cr::render_lossy(object, None, #otherwise_msg))
         }

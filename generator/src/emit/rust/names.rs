@@ -61,13 +61,50 @@ pub(super) fn path_tokens(path: &[String]) -> TokenStream {
     quote! { &[#(#parts),*] }
 }
 
-/// The keys of a CR path; lowering rejects `[]` wherever a path is written whole.
+/// The keys of a path the backend reads (status, templates): list items by position, as
+/// `cr::text` takes them. Lowering rejects `[]` and keyed items wherever such a path is written.
 pub(super) fn keys(path: &CrPath) -> Vec<String> {
     path.segments
         .iter()
         .filter_map(|s| match s {
             Segment::Key(k) => Some(k.clone()),
-            Segment::Items => None,
+            Segment::Index(i) => Some(i.to_string()),
+            Segment::Items | Segment::Match { .. } => None,
         })
         .collect()
+}
+
+/// The segments of a path the backend writes (everything but `[]`, which lowering rejects).
+pub(super) fn segments(path: &CrPath) -> Vec<Segment> {
+    path.segments.iter().filter(|s| **s != Segment::Items).cloned().collect()
+}
+
+/// `obj.method(path, args)`: a path of keys only takes `cr::Object`'s `&[&str]` methods (most
+/// paths, and the shortest code); one that reaches into list items takes the `_at` twin with
+/// `cr::Seg`s.
+pub(super) fn write_call(obj: &Ident, method: &str, path: &[Segment], args: TokenStream) -> TokenStream {
+    let plain: Option<Vec<&String>> = path.iter().map(|s| if let Segment::Key(k) = s { Some(k) } else { None }).collect();
+    match plain {
+        Some(keys) => {
+            let m = ident(method);
+            let parts = keys.iter().map(|k| lit(k));
+            quote! { #obj.#m(&[#(#parts),*], #args) }
+        }
+        None => {
+            let m = ident(&format!("{method}_at"));
+            let parts = path.iter().map(|s| match s {
+                Segment::Key(k) => {
+                    let k = lit(k);
+                    quote! { Seg::Key(#k) }
+                }
+                Segment::Index(i) => quote! { Seg::Index(#i) },
+                Segment::Match { key, value } => {
+                    let (k, v) = (lit(key), lit(value));
+                    quote! { Seg::Match(#k, #v) }
+                }
+                Segment::Items => unreachable!("lowering rejects [] in written paths"),
+            });
+            quote! { #obj.#m(&[#(#parts),*], #args) }
+        }
+    }
 }

@@ -80,7 +80,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
     };
     // Import only what the body uses, so generated crates build without unused-import warnings.
     let text = body.to_string();
-    let cr_items: Vec<TokenStream> = [("Part", "Part"), ("Shape", "Shape ::")]
+    let cr_items: Vec<TokenStream> = [("Part", "Part"), ("Seg", "Seg ::"), ("Shape", "Shape ::")]
         .iter()
         .filter(|(_, needle)| text.contains(needle))
         .map(|(name, _)| {
