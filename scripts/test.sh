@@ -21,6 +21,14 @@ cargo run -q -p generator -- --check
 step "the SageMaker model fits the real CRD schemas (strict: every resource of every target checked)"
 cargo run -q -p generator -- --check --crd-strict --crd-schema "$SHARED_DIR/crds/ack" --crd-schema "$SHARED_DIR/crds/operator"
 
+# The example plugins written against published CRDs (kept as test data beside each example, with
+# their source and version): their golden trees are fresh and every resource fits, strictly.
+for example in ray; do
+  step "examples/$example fits its real CRD (strict) and its golden tree is fresh"
+  cargo run -q -p generator -- --check --proto "examples/$example/proto" --out "generator/tests/golden/$example/expected" \
+    --crd-strict --crd-schema "examples/$example/crds"
+done
+
 # The model must not break tasks already registered with the earlier one. The earlier one is the
 # last tag; else the merge base with main when this is another branch; else (on main itself) the
 # previous commit, deepening a shallow clone by one commit to get it. BREAKING_AGAINST=<rev>

@@ -211,6 +211,10 @@ impl Template {
                 None => (&after[..close], None),
             };
             let placeholder = match inner {
+                "condition.message" | "condition.reason" if fallback.is_some() => {
+                    errors.push((format!("{{{}}}", &after[..close]), format!("a fallback (`|...`) goes with a spec., status. or metadata. path, not `{inner}`")));
+                    None
+                }
                 "condition.message" => Some(Placeholder::Condition("message".into())),
                 "condition.reason" => Some(Placeholder::Condition("reason".into())),
                 _ => match CrPath::parse_written(inner) {
@@ -319,6 +323,7 @@ mod tests {
             Part::Placeholder(Placeholder::PathOr { path: CrPath::parse("status.workers").unwrap(), fallback: "0".into() })
         );
         assert!(Template::parse("{status.a[name=\"x\"]}").unwrap_err()[0].1.contains("by index"));
+        assert!(Template::parse("{condition.reason|none}").unwrap_err()[0].1.contains("fallback"));
         assert!(Template::parse("{foo.bar}").unwrap_err()[0].1.contains("must start with"));
         assert!(Template::parse("a {spec.x").is_err());
         assert!(Template::parse("a } b").is_err());

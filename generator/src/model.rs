@@ -166,6 +166,8 @@ pub struct Field {
     pub default: Option<serde_json::Value>,
     pub default_from: Option<ContextSource>,
     pub image_lookup: Option<ImageKey>,
+    /// Hidden from the SDK; the backend fills it from its default or context.
+    pub backend_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -351,6 +353,22 @@ pub enum ContextSource {
 }
 
 impl ContextSource {
+    /// Sources that are one text value (what `default_from` can fill a string with).
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Self::JobName
+                | Self::ContainerImage
+                | Self::ContainerCommand
+                | Self::OutputPrefix
+                | Self::IamRole
+                | Self::Region
+                | Self::PrebuiltImage
+                | Self::ContainerCommandLine
+                | Self::ServiceAccount
+        )
+    }
+
     /// Sources that add entries to a collection rather than fill one place.
     pub fn adds_entries(self) -> bool {
         matches!(self, Self::ContainerEnv | Self::ExecutionLabels | Self::ExecutionAnnotations)

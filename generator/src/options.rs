@@ -201,6 +201,7 @@ pub struct FieldOpt {
     pub default: String,
     pub default_from: String,
     pub image_lookup: String,
+    pub backend_only: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -780,9 +780,11 @@ fn rules_text(f: &Field) -> String {
 
 fn message_view(plugin: &Plugin, m: &Message) -> MessageView {
     let mut text = if m.doc.is_empty() { format!("`{}`.", m.full_name) } else { m.doc.clone() };
-    if !m.fields.is_empty() {
+    // Backend-only fields are not part of the SDK: the backend fills them.
+    let fields: Vec<&Field> = m.fields.iter().filter(|f| !f.backend_only).collect();
+    if !fields.is_empty() {
         text.push_str("\n\nAttributes:");
-        for f in &m.fields {
+        for f in &fields {
             let mut doc = paragraphs(&f.doc);
             if doc.is_empty() {
                 doc.push("(undocumented)".to_string());
@@ -803,14 +805,14 @@ fn message_view(plugin: &Plugin, m: &Message) -> MessageView {
     }
     let mut validate = Vec::new();
     let mut to_dict = Vec::new();
-    for f in &m.fields {
+    for f in &fields {
         validate.extend(field_checks(plugin, m, f));
         to_dict.extend(to_dict_lines(plugin, f));
     }
     MessageView {
         name: m.type_name.clone(),
         docstring: docstring(&text, 4),
-        fields: m.fields.iter().map(|f| field_decl(plugin, f)).collect(),
+        fields: fields.iter().map(|f| field_decl(plugin, f)).collect(),
         validate: indent(validate, 8),
         to_dict: indent(to_dict, 8),
     }

@@ -57,6 +57,23 @@ impl FileCx<'_> {
                 self.check_default_fits(field.name(), value, &validation, opt_span);
             }
             let default_from = self.context_source(&opt.default_from, opt_span);
+            if let Some(source) = default_from.filter(|s| !s.is_text()) {
+                let s = self.loc.narrow(opt_span, "default_from");
+                self.err(
+                    s,
+                    format!("default_from {source:?} is not one text value; place it with a resource `context` entry instead"),
+                    "not a text source",
+                );
+            }
+            if opt.backend_only && default.is_none() && default_from.is_none() {
+                let s = self.loc.narrow(opt_span, "backend_only");
+                self.err_help(
+                    s,
+                    format!("`{}` is hidden from the SDK, so nothing could ever set it", field.name()),
+                    "backend_only without a value",
+                    "give it a `default` or a `default_from`",
+                );
+            }
             if default_from.is_some() && (ty != FieldType::String || cardinality != Cardinality::Single) {
                 let s = self.loc.narrow(opt_span, "default_from");
                 self.err_help(
@@ -81,7 +98,19 @@ impl FileCx<'_> {
                 default,
                 default_from,
                 image_lookup,
+                backend_only: opt.backend_only,
             });
+        }
+        // The SDK's checks of a visible field cannot read a hidden sibling.
+        for f in fields.iter().filter(|f| !f.backend_only) {
+            let named = f.validation.at_least_field.iter().chain(&f.validation.keys_not_in);
+            for other in named {
+                if fields.iter().any(|x| &x.name == other && x.backend_only) {
+                    let span = spans.by_field[&format!("{}/{}", message.full_name(), f.name)];
+                    let s = self.loc.narrow(span, &format!("\"{other}\""));
+                    self.err(s, format!("`{}` is checked against `{other}`, which is backend_only and hidden from the SDK", f.name), "hidden sibling");
+                }
+            }
         }
         Some(Message {
             full_name: message.full_name().to_string(),

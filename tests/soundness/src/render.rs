@@ -191,6 +191,13 @@ fn field_line(f: &FieldRecipe, name: &str, number: usize, index: usize, declared
     if f.pattern && string {
         rules.push("pattern: \"^[a-z]*$\"".into());
     }
+    if let Some(kind) = f.kind
+        && string
+        && f.cardinality != 2
+    {
+        // Strings and maps of strings take a Kubernetes value type.
+        rules.push(format!("kind: {}", ["QUANTITY", "LABEL_VALUE", "DNS_LABEL", "DNS_SUBDOMAIN"][kind as usize % 4]));
+    }
     if !rules.is_empty() {
         write!(option, "validate: {{{}}} ", rules.join(" ")).unwrap();
     }
@@ -213,7 +220,10 @@ fn field_line(f: &FieldRecipe, name: &str, number: usize, index: usize, declared
         let source = ["JOB_NAME", "CONTAINER_IMAGE", "OUTPUT_PREFIX", "IAM_ROLE", "REGION"][source as usize % 5];
         write!(option, "default_from: {source} ").unwrap();
     }
-    format!("{declared_type} {name} = {number} [(flyteplugin.field) = {{{}}}];", option.trim_end())
+    if f.backend_only {
+        option.push_str("backend_only: true ");
+    }
+        format!("{declared_type} {name} = {number} [(flyteplugin.field) = {{{}}}];", option.trim_end())
 }
 
 fn task_option(t: &TaskRecipe, name: &str, targets: &[&str], strings: &[String]) -> String {
@@ -242,6 +252,18 @@ fn task_option(t: &TaskRecipe, name: &str, targets: &[&str], strings: &[String])
         "{source: REGION path: \"spec.ctx.region\"}",
         "{source: OUTPUT_PREFIX path: \"spec.ctx.output\"}",
         "{source: CONTAINER_COMMAND path: \"spec.ctx.env\" key_prefix: \"CMD_\" chunk_size: 64 transform: NAME_VALUE_LIST max_entries: 20}",
+        "{source: CONTAINER_ARGS path: \"spec.ctx.containers[name=\\\"main ✓\\\"].args\"}",
+        "{source: CONTAINER_COMMAND_LINE path: \"spec.ctx.commandLine\"}",
+        "{source: CONTAINER_RESOURCES path: \"spec.ctx.containers[1].resources\"}",
+        "{source: CONTAINER_ENV path: \"spec.ctx.containers[name=\\\"main ✓\\\"].env\" transform: NAME_VALUE_LIST}",
+        "{source: CONTAINER_ENV path: \"spec.ctx.envMap\"}",
+        "{source: SERVICE_ACCOUNT path: \"spec.ctx.pod.serviceAccountName\"}",
+        "{source: EXECUTION_LABELS path: \"spec.ctx.pod.labels\"}",
+        "{source: EXECUTION_ANNOTATIONS path: \"spec.ctx.pod.annotations\"}",
+    ];
+    let constants = [
+        "{path: \"spec.ctx.containers[name=\\\"main ✓\\\"].workingDir\" value: \"\\\"/ünï\\\"\"}",
+        "{path: \"spec.ctx.fixed\" value: \"{\\\"replicas\\\": 1, \\\"list\\\": [true, null, 1.5, \\\"x\\\"]}\"}",
     ];
     let name_rule = if t.name_rule { "{max_length: 63 pattern: \"^[a-z0-9-]+$\"}" } else { "{max_length: 253 pattern: \"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$\"}" };
     for target in targets {
@@ -252,7 +274,15 @@ fn task_option(t: &TaskRecipe, name: &str, targets: &[&str], strings: &[String])
                 writeln!(out, "      context: {context}").unwrap();
             }
         }
-        let mut status = String::from("phase_path: \"status.phase\"");
+        for (bit, constant) in constants.iter().enumerate() {
+            if t.context & (1 << (contexts.len() + bit)) != 0 {
+                writeln!(out, "      constants: {constant}").unwrap();
+            }
+        }
+        // Conditions-only statuses have no phase_path (a status_in rule then is a diagnostic).
+        // Conditions-only statuses (no rule reads a status value) may leave out the phase_path.
+        let conditions_only = t.rules & 64 != 0 && t.rules & (1 | 4 | 16) == 0;
+        let mut status = String::from(if conditions_only { "" } else { "phase_path: \"status.phase\"" });
         if t.rules & 1 != 0 {
             write!(status, " rules: {{status_in: [\"Done\", \"Fertig ✓\"] phase: SUCCEEDED message: {}}}", q(MESSAGES[t.message_template])).unwrap();
         }
@@ -261,6 +291,15 @@ fn task_option(t: &TaskRecipe, name: &str, targets: &[&str], strings: &[String])
         }
         if t.rules & 4 != 0 {
             status.push_str(" rules: {status_in: \"Queued\" secondary_path: \"status.secondary\" secondary_in: \"Starting\" phase: INITIALIZING}");
+        }
+        if t.rules & 8 != 0 {
+            status.push_str(" rules: {latest_condition: \"Restarting ✓\" where: {path: \"condition.reason\" pattern: \"^(Evicted|Preempted)$\"} phase: RETRYABLE_FAILURE message: \"{condition.message} ({status.phase|ünï})\"}");
+        }
+        if t.rules & 16 != 0 {
+            status.push_str(" rules: {status_in: \"Failed\" where: {path: \"status.reason\" pattern: \"(?i)transient\"} where: {path: \"status.items[0].name\" pattern: \".\"} phase: RETRYABLE_FAILURE message: \"{status.reason|?}\"}");
+        }
+        if t.rules & 32 != 0 {
+            status.push_str(" rules: {condition: \"Done\" where: {path: \"condition.message\" pattern: \"ok\"} phase: SUCCEEDED}");
         }
         write!(status, " otherwise: RUNNING otherwise_message: {}", q(MESSAGES[(t.message_template + 1) % MESSAGES.len()])).unwrap();
         writeln!(out, "      status: {{{status}}}").unwrap();

@@ -65,7 +65,14 @@ pub const DOCS: &[&str] = &[
 ];
 
 /// Templates of status messages and log links.
-pub const MESSAGES: &[&str] = &["", "done: {status.message}", "{metadata.name} ✓ {status.detail}", "plain text", "{spec.ctx.jobName}"];
+pub const MESSAGES: &[&str] = &[
+    "",
+    "done: {status.message}",
+    "{metadata.name} ✓ {status.detail}",
+    "plain text",
+    "{spec.ctx.jobName}",
+    "({status.workers|0} workers ✓ {status.items[0].name|ünï})",
+];
 
 #[derive(Debug, Clone)]
 pub enum Ty {
@@ -94,6 +101,10 @@ pub struct FieldRecipe {
     pub default: bool,
     pub default_from: Option<u8>,
     pub doc: usize,
+    /// A Kubernetes value type (index into QUANTITY, LABEL_VALUE, DNS_LABEL, DNS_SUBDOMAIN).
+    pub kind: Option<u8>,
+    /// Hidden from the SDK (a diagnostic unless the field also has a default or default_from).
+    pub backend_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -119,8 +130,8 @@ pub struct TaskRecipe {
     pub message: usize,
     pub version: u8,
     pub runs_task_container: bool,
-    /// Which context sources the resources fill (bit per source).
-    pub context: u8,
+    /// Which context sources and constants the resources fill (bit per source).
+    pub context: u16,
     /// Which phase rules the status has (bit per rule).
     pub rules: u8,
     pub message_template: usize,
@@ -154,9 +165,9 @@ fn field() -> impl Strategy<Value = FieldRecipe> {
         (name(FIELD_NAMES, BAD_FIELD_NAMES), ty(), prop_oneof![5 => Just(0u8), 2 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8)], vec(prop::bool::weighted(0.1), 2)),
         (0u8..4, prop::bool::weighted(0.2), prop::option::weighted(0.2, (-5i16..5, 0i16..20))),
         (prop::option::weighted(0.2, (0u8..3, 3u8..12)), prop::bool::weighted(0.2), prop::bool::weighted(0.2)),
-        (prop::option::weighted(0.15, 0u8..5), 0..DOCS.len()),
+        (prop::option::weighted(0.15, 0u8..5), 0..DOCS.len(), prop::option::weighted(0.1, 0u8..4), prop::bool::weighted(0.1)),
     )
-        .prop_map(|((name, ty, cardinality, unsupported), (transform, required, bounds), (lengths, pattern, default), (default_from, doc))| {
+        .prop_map(|((name, ty, cardinality, unsupported), (transform, required, bounds), (lengths, pattern, default), (default_from, doc, kind, backend_only))| {
             FieldRecipe {
                 name,
                 ty,
@@ -170,6 +181,8 @@ fn field() -> impl Strategy<Value = FieldRecipe> {
                 default,
                 default_from,
                 doc,
+                kind,
+                backend_only,
             }
         })
 }
@@ -186,7 +199,7 @@ fn enumeration() -> impl Strategy<Value = EnumRecipe> {
 fn task() -> impl Strategy<Value = TaskRecipe> {
     (
         (name(TASK_NAMES, BAD_TASK_NAMES), name(PYTHON_CLASSES, BAD_PYTHON_CLASSES), any::<usize>(), 0u8..4, prop::bool::weighted(0.15)),
-        (any::<u8>(), any::<u8>(), 0..MESSAGES.len(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), 0..DOCS.len()),
+        (any::<u16>(), any::<u8>(), 0..MESSAGES.len(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), 0..DOCS.len()),
     )
         .prop_map(|((name, class, message, version, runs_task_container), (context, rules, message_template, output, log_link, input, name_rule, doc))| {
             TaskRecipe { name, class, message, version, runs_task_container, context, rules, message_template, output, log_link, input, name_rule, doc }
