@@ -19,7 +19,7 @@ from flytekit.core.type_engine import TypeEngine
 from flytekit.models import task as task_models
 from flytekit.models.literals import LiteralMap
 
-from . import _job
+from . import _job, _support
 
 
 class Input:
@@ -138,6 +138,17 @@ def checked_config(config: typing.Any, config_type: type, task_class: type) -> t
     return config
 
 
+def check_resources(task_name: str, spec: typing.Any) -> None:
+    """Fails on a `requests=` / `limits=` value that is not a Kubernetes quantity: the backend
+    places them into the job's pods as they are, and rejects such a value too, later."""
+    for side in ("requests", "limits"):
+        resources = getattr(spec, side, None)
+        for attr in ("cpu", "mem", "gpu", "ephemeral_storage"):
+            value = getattr(resources, attr, None)
+            if value is not None and not isinstance(value, (list, tuple)):
+                _support.k8s_value(f"{task_name}: {side}.{attr}", str(value), "QUANTITY")
+
+
 class PayloadTask(PythonTask):
     """A task the backend runs from its config alone: no user code runs in a Flyte container.
 
@@ -232,6 +243,7 @@ class ContainerPayloadTask(PythonFunctionTask):
             task_type_version=self.TASK_TYPE_VERSION,
             **kwargs,
         )
+        check_resources(self.name, self.resources)
         own = self.python_interface
         self._function_inputs = dict(own.inputs)
         for name in self.OUTPUTS:

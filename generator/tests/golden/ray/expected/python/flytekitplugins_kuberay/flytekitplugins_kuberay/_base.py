@@ -1,6 +1,6 @@
 # @generated from ray/ray_job.proto by `cargo run -p generator`. Do not edit: change the .proto and regenerate.
 """What every generated task class shares: building the interface from the config, the payload,
-and running another task's container.
+running another task's container, and running a function inside a job container.
 
 Nothing here knows a plugin; the generated classes in `tasks` only declare data.
 """
@@ -11,7 +11,7 @@ import keyword
 import typing
 
 from flytekit.configuration import SerializationSettings
-from flytekit.core.base_task import PythonTask
+from flytekit.core.base_task import IgnoreOutputs, PythonTask
 from flytekit.core.context_manager import FlyteContext
 from flytekit.core.interface import Interface, transform_interface_to_typed_interface
 from flytekit.core.python_function_task import PythonFunctionTask
@@ -19,7 +19,7 @@ from flytekit.core.type_engine import TypeEngine
 from flytekit.models import task as task_models
 from flytekit.models.literals import LiteralMap
 
-from . import _support
+from . import _job, _support
 
 
 class Input:
@@ -48,6 +48,57 @@ class ElementInputs:
             (getattr(item, self.name_field), self.python_type, self.required, f"{self.field}[{i}].{self.name_field}")
             for i, item in enumerate(getattr(config, self.field))
         ]
+
+
+class ContainerParameters:
+    """A list field of the config whose elements each set one input of the container task's function
+    at run time (named by `name_field`); `kind` is the type of the values (int, float, or str with
+    the values listed in `values_field`)."""
+
+    def __init__(self, field: str, name_field: str, kind: type, values_field: str | None = None) -> None:
+        self.field = field
+        self.name_field = name_field
+        self.kind = kind
+        self.values_field = values_field
+
+    def expand(self, config: typing.Any) -> list[tuple[str, str, list[str]]]:
+        """(input name, where it is declared, listed values) per element."""
+        return [
+            (
+                getattr(item, self.name_field),
+                f"{self.field}[{i}].{self.name_field}",
+                list(getattr(item, self.values_field)) if self.values_field else [],
+            )
+            for i, item in enumerate(getattr(config, self.field))
+        ]
+
+
+def _type_name(python_type: typing.Any) -> str:
+    return getattr(python_type, "__name__", None) or str(python_type)
+
+
+def container_parameters(
+    specs: typing.Iterable[ContainerParameters], config: typing.Any, task: ContainerPayloadTask
+) -> set[str]:
+    """The inputs of `task`'s function that the config sets at run time. Each must be an input of
+    the function whose type can take the values; otherwise a ValueError naming the config field."""
+    names: set[str] = set()
+    inputs = task.function_inputs
+    for spec in specs:
+        for name, origin, values in spec.expand(config):
+            if name not in inputs:
+                known = ", ".join(sorted(inputs)) or "none"
+                raise ValueError(
+                    f"{origin}: {name!r} is set per job at run time, so it must be an input of {task.name} "
+                    f"(its inputs: {known})"
+                )
+            if not _job.can_take(inputs[name], spec.kind, values):
+                what = f"the values {values}" if spec.values_field else f"{spec.kind.__name__} values"
+                raise ValueError(
+                    f"{origin}: the input {name!r} of {task.name} is {_type_name(inputs[name])}, which cannot take {what}"
+                )
+            names.add(name)
+    return names
 
 
 def declared_inputs(specs: typing.Iterable[Input | ElementInputs], config: typing.Any) -> dict[str, typing.Any]:
@@ -111,6 +162,7 @@ class PayloadTask(PythonTask):
     INPUTS: typing.ClassVar[tuple[Input | ElementInputs, ...]] = ()
     OUTPUTS: typing.ClassVar[dict[str, typing.Any]] = {}
     ACCEPTS_CONTAINER_TASK: typing.ClassVar[bool] = False
+    CONTAINER_PARAMETERS: typing.ClassVar[tuple[ContainerParameters, ...]] = ()
 
     def __init__(
         self,
@@ -129,8 +181,11 @@ class PayloadTask(PythonTask):
                     "container_task must be a task declared with @task(task_config=...) and the config of a task "
                     f"type that runs its own container, got {type(container_task).__name__}"
                 )
-            # The job runs that task's command, which reads this task's inputs: it needs all of its own.
-            merge_inputs(inputs, container_task.python_interface.inputs_with_defaults, "container_task")
+            # The job runs that task's command, which reads this task's inputs: it needs all of its own,
+            # except those the config sets per job (tuned hyperparameters, for example).
+            per_job = container_parameters(self.CONTAINER_PARAMETERS, config, container_task)
+            own = {k: v for k, v in container_task.python_interface.inputs_with_defaults.items() if k not in per_job}
+            merge_inputs(inputs, own, "container_task")
         super().__init__(
             task_type=self.TASK_TYPE,
             name=name,
@@ -166,6 +221,10 @@ class ContainerPayloadTask(PythonFunctionTask):
 
     The interface is the function's, plus the inputs the config declares that the function does
     not take itself (they only feed the job's configuration and are never passed to it).
+
+    Inside a job (the files of `CONTRACT` are present), a job parameter named like an input of the
+    function replaces that input, converted to its type, and only the job's first host returns the
+    outputs: the others run the function too, but write nothing.
     """
 
     TASK_TYPE: typing.ClassVar[str]
@@ -173,6 +232,7 @@ class ContainerPayloadTask(PythonFunctionTask):
     CONFIG: typing.ClassVar[type]
     INPUTS: typing.ClassVar[tuple[Input | ElementInputs, ...]] = ()
     OUTPUTS: typing.ClassVar[dict[str, typing.Any]] = {}
+    CONTRACT: typing.ClassVar[_job.Contract | None] = None
 
     def __init__(self, task_config: typing.Any, task_function: typing.Callable[..., typing.Any], **kwargs: typing.Any) -> None:
         task_config = checked_config(task_config, self.CONFIG, type(self))
@@ -201,8 +261,29 @@ class ContainerPayloadTask(PythonFunctionTask):
                 self._python_interface, allow_partial_artifact_id_binding=True
             )
 
+    @property
+    def function_inputs(self) -> dict[str, typing.Any]:
+        """The function's own inputs and their Python types."""
+        return dict(self._function_inputs)
+
     def get_custom(self, settings: SerializationSettings) -> dict[str, typing.Any]:
         return self.task_config.to_dict()
+
+    def execute(self, **kwargs: typing.Any) -> typing.Any:
+        # Runs inside flytekit's user-error scope: what raises here fails the task as the user's error.
+        if self.CONTRACT is None:
+            return super().execute(**kwargs)
+        found = _job.parameters(self.CONTRACT)
+        if found is not None:
+            kwargs = _job.with_parameters(found, kwargs, self._function_inputs)
+        hosts = _job.hosts(self.CONTRACT)
+        outputs = super().execute(**kwargs)
+        if hosts is not None and not hosts.is_first:
+            # flytekit then writes no outputs: the first host's are the task's.
+            raise IgnoreOutputs(
+                f"host {hosts.current_host!r} is not the first of {list(hosts.hosts)}, which writes the outputs"
+            )
+        return outputs
 
     def _literal_map_to_python_input(self, literal_map: LiteralMap, ctx: FlyteContext) -> dict[str, typing.Any]:
         # The inputs file holds every input of the task that started the job (this task, or a task

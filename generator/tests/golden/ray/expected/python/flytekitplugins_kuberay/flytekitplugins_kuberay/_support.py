@@ -150,8 +150,12 @@ def enum_target(path: str, value: typing.Any, target: str | None) -> None:
         fail(path, f"{value.api!r} is not supported by target {target!r}")
 
 
-def unsupported_field(path: str, target: str | None, notes: dict[str, str]) -> None:
-    """A set field that `target` has no place for; `notes` maps such targets to the reason."""
+def unsupported_field(path: str, target: str | None, notes: dict[str, str], everywhere: bool = False) -> None:
+    """A set field that `target` has no place for; `notes` maps such targets to the reason.
+    `everywhere`: no target takes the field, so it is refused whatever the target."""
+    if target is None and everywhere:
+        note = next(iter(notes.values()), "")
+        fail(path, "is not supported by any target and must not be set" + (f": {note}" if note else ""))
     if target is not None and target in notes:
         note = notes[target]
         fail(path, f"is not supported by target {target!r} and must not be set" + (f": {note}" if note else ""))

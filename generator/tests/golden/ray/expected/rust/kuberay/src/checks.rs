@@ -2,18 +2,18 @@
 //! Enum API strings, defaults and validation of every payload message, as the
 //! annotations declare them. Validation errors name the field path.
 
-#![allow(clippy::collapsible_if)]
+#![allow(
+    clippy::collapsible_if,
+    reason = "one `if` per check keeps each rule readable on its own"
+)]
 use machinery::plugin::{BuildContext, InvalidInput};
 use machinery::validate;
 
 impl crate::model::HeadGroup {
     /// Fills unset fields of this `HeadGroup` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
-    }
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
     /// Checks this `HeadGroup` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "node_selector");
             for value in self.node_selector.values() {
@@ -27,7 +27,6 @@ impl crate::model::HeadGroup {
 impl crate::model::RayJob {
     /// Fills unset fields of this `RayJob` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
         if let Some(child) = &mut self.head {
             child.apply_defaults(cx);
         }
@@ -38,7 +37,6 @@ impl crate::model::RayJob {
     }
     /// Checks this `RayJob` against its declared validation for `target`; `path` prefixes field names in errors.
     pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
         {
             let field = validate::join(path, "head");
             if let Some(child) = &self.head {
@@ -57,8 +55,7 @@ impl crate::model::RayJob {
 
 impl crate::model::WorkerGroup {
     /// Fills unset fields of this `WorkerGroup` with their declared defaults and context values.
-    pub fn apply_defaults(&mut self, cx: &BuildContext) {
-        let _ = cx;
+    pub fn apply_defaults(&mut self, _cx: &BuildContext) {
         if self.replicas == 0 {
             self.replicas = 1;
         }
@@ -70,8 +67,7 @@ impl crate::model::WorkerGroup {
         }
     }
     /// Checks this `WorkerGroup` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
-        let _ = (path, target);
+    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "replicas");
             if self.replicas != 0 {
