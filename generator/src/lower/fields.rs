@@ -65,6 +65,11 @@ impl FileCx<'_> {
                     "not a text source",
                 );
             }
+            // A field no target takes must stay unset, so a default would make every task invalid.
+            if (default.is_some() || default_from.is_some()) && !placements.is_empty() && placements.values().all(|p| p.path.is_none()) {
+                let s = self.loc.narrow(opt_span, if default.is_some() { "default" } else { "default_from" });
+                self.err(s, format!("`{}` has a default but no target takes it, so every task would be rejected", field.name()), "default of an unsupported field");
+            }
             if opt.backend_only && default.is_none() && default_from.is_none() {
                 let s = self.loc.narrow(opt_span, "backend_only");
                 self.err_help(
