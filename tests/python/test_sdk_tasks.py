@@ -273,3 +273,22 @@ def test_to_dict_is_proto3_json():
     }
     assert "earlyStopping" in d and "strategy" in d, "declared defaults are sent"
     assert list(d)[:3] == ["algorithmName", "algorithmVersion", "objective"], "declaration order"
+
+
+@pytest.mark.parametrize(
+    "ranges, message",
+    [
+        ({"continuous_ranges": [sm.ContinuousParameterRange(name="eta", min_value=0.1, max_value=0.5)]},
+         r"continuous_ranges\[0\]\.name: 'eta' is set per job at run time, so it must be an input of .*tunable_model"),
+        ({"continuous_ranges": [sm.ContinuousParameterRange(name="max_depth", min_value=0.1, max_value=0.5)]},
+         r"continuous_ranges\[0\]\.name: the input 'max_depth' of .*tunable_model is int, which cannot take float values"),
+        ({"categorical_ranges": [sm.CategoricalParameterRange(name="epochs", values=["3", "many"])]},
+         r"categorical_ranges\[0\]\.name: the input 'epochs' of .*tunable_model is int, which cannot take the values"),
+    ],
+    ids=["not an input", "float range on an int input", "categorical value that does not convert"],
+)
+def test_tuned_names_must_be_inputs_that_take_the_range(ranges, message):
+    fields = {"continuous_ranges": [], "integer_ranges": [], **ranges}
+    config = tuning_config(algorithm_name="", algorithm_version="", channels=[sm.Channel(name="train")], **fields)
+    with pytest.raises(ValueError, match=message):
+        sm.SageMakerHyperparameterTuningTask(name="bad_tuning", config=config, container_task=tunable_model)
