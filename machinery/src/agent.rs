@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use tonic::Status;
 
@@ -48,12 +47,18 @@ pub struct AgentSettings {
     /// How long a succeeded job whose outputs cannot be read yet is reported as RUNNING
     /// ("waiting for outputs") before it becomes a failure.
     pub outputs_grace: Duration,
+    /// Signs `resource_meta` and checks what comes back.
+    pub signer: Signer,
+    /// The namespaces this backend may act in (every RPC); `None`: all.
+    pub namespaces: Option<Vec<String>>,
 }
 
 impl AgentSettings {
-    /// Defaults for everything but the target.
-    pub fn new(target: &str) -> Self {
+    /// Defaults for everything but the target and the signing keys.
+    pub fn new(target: &str, signer: Signer) -> Self {
         Self {
+            signer,
+            namespaces: None,
             target: target.to_string(),
             region: None,
             default_role: None,
@@ -91,28 +96,8 @@ pub const RESULT_REPORTED_ANNOTATION: &str = "flyte.org/result-reported-at";
 /// Unix seconds at which a GetTask first saw the job succeeded with outputs not yet readable.
 pub const OUTPUTS_PENDING_ANNOTATION: &str = "flyte.org/outputs-pending-since";
 
-/// What `resource_meta` holds: enough to find the object again, nothing more (it is stored in
-/// etcd inside the workflow object, so it stays small).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResourceMeta {
-    /// Format version, so the encoding can evolve.
-    pub v: u32,
-    pub ns: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub task_type: String,
-    pub target: String,
-}
-
-impl ResourceMeta {
-    pub fn encode(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("plain struct serializes")
-    }
-
-    pub fn decode(bytes: &[u8]) -> Result<Self, Status> {
-        serde_json::from_slice(bytes).map_err(|e| Status::invalid_argument(format!("resource_meta: not written by this backend: {e}")))
-    }
-}
+pub use crate::resource_meta::ResourceMeta;
+use crate::resource_meta::{Signer, execution_digest};
 
 /// The label every object of this backend carries: the watch selector and the GC scope.
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
@@ -198,6 +183,42 @@ impl<S: ObjectStore> PluginBackend<S> {
         finished.retain(|key, _| still_present.contains(key));
         self.metrics.set_objects_by_phase(&by_phase);
         Ok(deleted)
+    }
+
+    /// The `resource_meta` of a poll or delete: signed by this deployment, in scope, naming a
+    /// task type and target this backend serves.
+    fn open_meta(&self, bytes: &[u8]) -> Result<(ResourceMeta, &'static TaskTypeDef, &'static ResourceDef), Status> {
+        let meta = self.settings.signer.open(bytes)?;
+        self.check_scope(&meta.ns, "resource_meta.ns")?;
+        let task = self.task_type(&meta.task_type, "resource_meta.type")?;
+        let resource = task
+            .resource(&meta.target)
+            .ok_or_else(|| Status::invalid_argument(format!("resource_meta.target: unknown target `{}`", shown(&meta.target))))?;
+        Ok((meta, task, resource))
+    }
+
+    /// `namespaces:` applies to every RPC, not only to what the watches see.
+    fn check_scope(&self, namespace: &str, field: &str) -> Result<(), Status> {
+        match &self.settings.namespaces {
+            Some(allowed) if !allowed.iter().any(|n| n == namespace) => {
+                Err(Status::permission_denied(format!("{field}: namespace {:?} is not served by this backend", shown(namespace))))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The object under a signed meta's name must still be the one the meta was made for.
+    fn check_owned(&self, object: &serde_json::Value, resource: &ResourceDef, meta: &ResourceMeta) -> Result<(), Status> {
+        let metadata = &object["metadata"];
+        let labelled = metadata["labels"][MANAGED_BY_LABEL].as_str() == Some(managed_by(self.plugin).as_str());
+        let annotated = metadata["annotations"][TASK_EXECUTION_ANNOTATION].as_str().map(execution_digest).as_deref() == Some(meta.x.as_str());
+        if labelled && annotated {
+            return Ok(());
+        }
+        Err(Status::permission_denied(format!(
+            "{} {}/{} was not created by this backend for this task execution; it is left alone",
+            resource.kind, meta.ns, meta.name
+        )))
     }
 
     /// An object of this attempt's name exists already: a repeated CreateTask (propeller lost
@@ -347,10 +368,19 @@ fn check_namespace(namespace: &str) -> Result<(), Status> {
     if valid {
         return Ok(());
     }
-    let shown: String = namespace.chars().take(80).collect();
     Err(Status::invalid_argument(format!(
-        "task_execution_metadata.namespace: {shown:?} is not a Kubernetes namespace name (at most 63 of a-z, 0-9 and '-', starting and ending alphanumeric)"
+        "task_execution_metadata.namespace: {:?} is not a Kubernetes namespace name (at most 63 of a-z, 0-9 and '-', starting and ending alphanumeric)",
+        shown(namespace)
     )))
+}
+
+/// At most 80 characters of a caller's value, for error texts and logs.
+fn shown(value: &str) -> String {
+    let mut short: String = value.chars().take(80).collect();
+    if short.len() < value.len() {
+        short.push('…');
+    }
+    short
 }
 
 fn invalid(e: InvalidInput) -> Status {
@@ -524,6 +554,7 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
         if resource.namespaced {
             check_namespace(&metadata.namespace)?;
         }
+        self.check_scope(&metadata.namespace, "task_execution_metadata.namespace")?;
         let key = execution_key(id);
         let name = naming::object_name(&key, resource.name_max_length);
         let custom = template.custom.as_ref().map(crate::decode::struct_to_json).unwrap_or_else(|| serde_json::json!({}));
@@ -555,27 +586,26 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
             }
         }
         let meta = ResourceMeta {
-            v: 1,
             ns: metadata.namespace.clone(),
             name,
             task_type: task.name.to_string(),
             target: self.target.id.to_string(),
+            x: execution_digest(&execution),
         };
-        Ok(admin::CreateTaskResponse { resource_meta: meta.encode() })
+        Ok(admin::CreateTaskResponse { resource_meta: self.settings.signer.seal(&meta) })
     }
 
     async fn get_task(&self, request: admin::GetTaskRequest) -> Result<admin::GetTaskResponse, Status> {
         let deadline = tokio::time::Instant::now() + self.settings.get_budget;
-        let meta = ResourceMeta::decode(&request.resource_meta)?;
-        let task = self.task_type(&meta.task_type, "resource_meta.type")?;
-        let resource = task
-            .resource(&meta.target)
-            .ok_or_else(|| Status::invalid_argument(format!("resource_meta.target: unknown target `{}`", meta.target)))?;
+        let (meta, task, resource) = self.open_meta(&request.resource_meta)?;
         // Right after CreateTask the watch may not have delivered the object yet: the store then
         // reads through the API, and a blip is retried rather than counted by propeller.
         let object = retry::within(deadline, || self.store.get(resource, &meta.ns, &meta.name))
             .await
             .map_err(|e| refused_or(e, |e| Status::unavailable(format!("cannot read {} {}/{}: {e}", resource.kind, meta.ns, meta.name))))?;
+        if let Some(object) = &object {
+            self.check_owned(object, resource, &meta)?;
+        }
         #[allow(deprecated)]
         let reported = match object {
             // A 404 the API confirmed: nothing else is true any more.
@@ -622,12 +652,16 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
     }
 
     async fn delete_task(&self, request: admin::DeleteTaskRequest) -> Result<admin::DeleteTaskResponse, Status> {
-        let meta = ResourceMeta::decode(&request.resource_meta)?;
-        let task = self.task_type(&meta.task_type, "resource_meta.type")?;
-        let resource = task
-            .resource(&meta.target)
-            .ok_or_else(|| Status::invalid_argument(format!("resource_meta.target: unknown target `{}`", meta.target)))?;
-        self.store.delete(resource, &meta.ns, &meta.name).await.map_err(store_status)?;
+        let deadline = tokio::time::Instant::now() + self.settings.get_budget;
+        let (meta, _, resource) = self.open_meta(&request.resource_meta)?;
+        let object = retry::within(deadline, || self.store.get(resource, &meta.ns, &meta.name))
+            .await
+            .map_err(|e| refused_or(e, |e| Status::unavailable(format!("cannot read {} {}/{}: {e}", resource.kind, meta.ns, meta.name))))?;
+        let Some(object) = object else { return Ok(admin::DeleteTaskResponse {}) };
+        self.check_owned(&object, resource, &meta)?;
+        let uid = object["metadata"]["uid"].as_str().unwrap_or_default();
+        let deleted = if uid.is_empty() { self.store.delete(resource, &meta.ns, &meta.name).await } else { self.store.delete_uid(resource, &meta.ns, &meta.name, uid).await };
+        deleted.map_err(store_status)?;
         Ok(admin::DeleteTaskResponse {})
     }
 }
@@ -635,21 +669,6 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn resource_meta_is_small_json_and_round_trips() {
-        let meta = ResourceMeta {
-            v: 1,
-            ns: "flytesnacks-development".into(),
-            name: "a".repeat(63),
-            task_type: "sagemaker-k8s-hyperparameter-tuning".into(),
-            target: "operator".into(),
-        };
-        let bytes = meta.encode();
-        assert!(bytes.len() < 512, "{} bytes", bytes.len());
-        assert_eq!(ResourceMeta::decode(&bytes).unwrap(), meta);
-        assert_eq!(ResourceMeta::decode(b"garbage").unwrap_err().code(), tonic::Code::InvalidArgument);
-    }
 
     #[test]
     fn label_values_fit_kubernetes_rules() {

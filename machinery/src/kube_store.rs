@@ -25,8 +25,7 @@ use serde_json::Value;
 use crate::plugin::ResourceDef;
 use crate::store::{Created, ObjectStore, StoreError};
 
-/// The label every object this backend creates carries, and the one its watches select on.
-const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+use crate::agent::MANAGED_BY_LABEL;
 
 /// What the store has asked of the API server (besides its watches), and what the cache saved.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -320,12 +319,14 @@ impl ObjectStore for KubeStore {
 }
 
 /// Keeps of a watched object only what the plugin reads: the metadata (without the managed
-/// fields bookkeeping and the labels) and the `reads` subtrees of the body. A TrainingJob's spec is most of its
+/// fields bookkeeping and all labels but managed-by) and the `reads` subtrees of the body. A TrainingJob's spec is most of its
 /// size and GetTask never looks at it, so the cache stays small and a poll copies little.
 fn trim(object: &mut DynamicObject, reads: &[&[&str]]) {
     object.metadata.managed_fields = None;
-    // The watch already selected on the labels; nothing reads them from the cache.
-    object.metadata.labels = None;
+    // The watch already selected on the managed-by label; the agent checks only that one.
+    if let Some(labels) = &mut object.metadata.labels {
+        labels.retain(|key, _| key == MANAGED_BY_LABEL);
+    }
     let mut kept = serde_json::Map::new();
     for path in reads {
         copy_path(&object.data, path, &mut kept);

@@ -33,6 +33,7 @@ pub mod validate;
 pub mod agent;
 pub mod metrics;
 pub mod settings;
+pub mod resource_meta;
 pub mod retry;
 pub mod store;
 

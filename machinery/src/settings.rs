@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::agent::AgentSettings;
 use crate::config::{ServerConfig, TlsConfig};
 use crate::logging::LogFormat;
+use crate::resource_meta::Signer;
 
 /// The configuration file, as written in YAML (camelCase keys).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -41,6 +42,10 @@ pub struct FileConfig {
     pub get_budget_seconds: Option<f64>,
     /// Seconds a succeeded job may wait for readable outputs before it fails.
     pub outputs_grace_seconds: Option<u64>,
+    /// File holding the key that signs `resource_meta` (a mounted Secret); required.
+    pub resource_meta_key_file: Option<PathBuf>,
+    /// File holding the previous key, still accepted during a rotation; a missing file is none.
+    pub resource_meta_previous_key_file: Option<PathBuf>,
     /// gRPC server settings.
     pub server: Option<ServerFile>,
     /// Address of the Prometheus `/metrics` endpoint.
@@ -82,6 +87,8 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("AGENT_CREATE_BUDGET_SECONDS", "createBudgetSeconds"),
     ("AGENT_GET_BUDGET_SECONDS", "getBudgetSeconds"),
     ("AGENT_OUTPUTS_GRACE_SECONDS", "outputsGraceSeconds"),
+    ("AGENT_RESOURCE_META_KEY_FILE", "resourceMetaKeyFile"),
+    ("AGENT_RESOURCE_META_PREVIOUS_KEY_FILE", "resourceMetaPreviousKeyFile"),
     ("AGENT_LISTEN", "server.listen"),
     ("AGENT_MAX_MESSAGE_BYTES", "server.maxMessageBytes"),
     ("AGENT_TLS_CERT", "server.tlsCert"),
@@ -117,6 +124,8 @@ impl Settings {
                 "AGENT_CREATE_BUDGET_SECONDS" => config.create_budget_seconds = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_GET_BUDGET_SECONDS" => config.get_budget_seconds = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_OUTPUTS_GRACE_SECONDS" => config.outputs_grace_seconds = Some(value.parse().map_err(|e| bad(&e))?),
+                "AGENT_RESOURCE_META_KEY_FILE" => config.resource_meta_key_file = Some(value.into()),
+                "AGENT_RESOURCE_META_PREVIOUS_KEY_FILE" => config.resource_meta_previous_key_file = Some(value.into()),
                 "AGENT_LISTEN" => server.listen = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_MAX_MESSAGE_BYTES" => server.max_message_bytes = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_TLS_CERT" => server.tls_cert = Some(value.into()),
@@ -138,7 +147,12 @@ impl Settings {
             "json" => LogFormat::Json,
             other => return Err(format!("logFormat: `{other}` is neither text nor json")),
         };
-        let defaults_agent = AgentSettings::new(default_target);
+        let key_file = config.resource_meta_key_file.as_deref().ok_or(
+            "resourceMetaKeyFile: required: a file holding at least 32 random bytes that sign resource_meta (for example a mounted Secret created with `openssl rand -hex 32`)",
+        )?;
+        let signer = Signer::from_files(key_file, config.resource_meta_previous_key_file.as_deref()).map_err(|e| format!("resourceMetaKeyFile: {e}"))?;
+        let namespaces = (!config.namespaces.is_empty()).then_some(config.namespaces);
+        let defaults_agent = AgentSettings::new(default_target, signer.clone());
         let budget = |key: &str, seconds: Option<f64>, default: Duration| -> Result<Duration, String> {
             match seconds {
                 None => Ok(default),
@@ -158,8 +172,10 @@ impl Settings {
                 create_budget: budget("createBudgetSeconds", config.create_budget_seconds, defaults_agent.create_budget)?,
                 get_budget: budget("getBudgetSeconds", config.get_budget_seconds, defaults_agent.get_budget)?,
                 outputs_grace: config.outputs_grace_seconds.map_or(defaults_agent.outputs_grace, Duration::from_secs),
+                signer,
+                namespaces: namespaces.clone(),
             },
-            namespaces: (!config.namespaces.is_empty()).then_some(config.namespaces),
+            namespaces,
             server: ServerConfig {
                 listen: server.listen.unwrap_or(defaults.listen),
                 max_message_bytes: server.max_message_bytes.unwrap_or(defaults.max_message_bytes),
@@ -175,8 +191,11 @@ impl Settings {
 mod tests {
     use super::*;
 
-    fn no_env(_: &str) -> Option<String> {
-        None
+    /// Only the required key file, written to a temporary folder.
+    fn key_env(dir: &tempfile::TempDir) -> impl Fn(&str) -> Option<String> {
+        let key = dir.path().join("key");
+        std::fs::write(&key, "0123456789abcdef0123456789abcdef\n").unwrap();
+        move |k: &str| (k == "AGENT_RESOURCE_META_KEY_FILE").then(|| key.display().to_string())
     }
 
     #[test]
@@ -188,7 +207,8 @@ mod tests {
             "target: operator\nregion: us-east-1\ndefaultRoleArn: arn:aws:iam::123456789012:role/x\nimages:\n  xgboost:\n    us-east-1:\n      \"0.90\": img:0.90\n      1.0: img:1.0\ngcTtlSeconds: 60\nserver:\n  listen: 127.0.0.1:9000\n",
         )
         .unwrap();
-        let env = |k: &str| (k == "AGENT_REGION").then(|| "eu-west-1".to_string());
+        let keys = key_env(&dir);
+        let env = |k: &str| if k == "AGENT_REGION" { Some("eu-west-1".to_string()) } else { keys(k) };
         let s = Settings::load(Some(&path), &env, "ack").unwrap();
         assert_eq!(s.agent.target, "operator");
         assert_eq!(s.agent.region.as_deref(), Some("eu-west-1"), "env beats the file");
@@ -200,7 +220,8 @@ mod tests {
 
     #[test]
     fn defaults_apply_without_a_file() {
-        let s = Settings::load(None, &no_env, "ack").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings::load(None, &key_env(&dir), "ack").unwrap();
         assert_eq!(s.agent.target, "ack");
         assert_eq!(s.server, ServerConfig::default());
         assert_eq!(s.agent.gc_ttl, crate::agent::DEFAULT_GC_TTL);
@@ -215,6 +236,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.yaml");
         std::fs::write(&path, "tagret: ack\n").unwrap();
-        assert!(Settings::load(Some(&path), &no_env, "ack").unwrap_err().contains("tagret"));
+        assert!(Settings::load(Some(&path), &key_env(&dir), "ack").unwrap_err().contains("tagret"));
+        assert!(Settings::load(None, &|_| None, "ack").unwrap_err().starts_with("resourceMetaKeyFile: required"));
+        let short = dir.path().join("short");
+        std::fs::write(&short, "abc").unwrap();
+        let env = |k: &str| (k == "AGENT_RESOURCE_META_KEY_FILE").then(|| short.display().to_string());
+        assert!(Settings::load(None, &env, "ack").unwrap_err().contains("at least 32"));
     }
 }

@@ -226,8 +226,12 @@ class Backend:
                 # Versions are quoted: a bare 1.0 would be a YAML number.
                 f"images:\n  xgboost:\n    {REGION}:\n{images}"
             )
+        # The key that signs resource_meta, as the bundle's mounted Secret would hold it.
+        self.key_file = workdir / "resource-meta-key"
+        self.key_file.write_text(os.urandom(32).hex())
         self.config = workdir / "config.yaml"
         self.config.write_text(
+            f"resourceMetaKeyFile: {self.key_file}\n"
             f"target: {target}\n"
             + plugin_settings
             # Finished objects stay for the whole run; the tests look at them.

@@ -43,6 +43,12 @@ CONFIG_KEYS = {
     "roleAnnotationKey",
     "images",
     "namespaces",
+    "gcUnreportedTtlSeconds",
+    "createBudgetSeconds",
+    "getBudgetSeconds",
+    "outputsGraceSeconds",
+    "resourceMetaKeyFile",
+    "resourceMetaPreviousKeyFile",
     "gcTtlSeconds",
     "server",
     "metricsListen",
@@ -277,12 +283,24 @@ def test_deployment_runs_the_backend_with_its_config(bundle, plugin, target):
     assert container["image"].split(":")[0] == f"{plugin['name']}-plugin", "the image name kustomize `images:` sets"
     config_dir = f"/etc/{plugin['name']}-plugin"
     assert container["args"] == ["--config", f"{config_dir}/config.yaml"]
-    [mount] = container["volumeMounts"]
-    assert mount["mountPath"] == config_dir and mount["readOnly"] is True
-    [volume] = [v for v in pod["volumes"] if v["name"] == mount["name"]]
-    assert volume["configMap"]["name"] == one(docs, "ConfigMap")["metadata"]["name"], (
+    mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
+    key_dir = f"/var/run/secrets/{plugin['name']}-plugin/resource-meta"
+    assert set(mounts) == {config_dir, key_dir}
+    assert all(m["readOnly"] is True for m in mounts.values())
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert volumes[mounts[config_dir]["name"]]["configMap"]["name"] == one(docs, "ConfigMap")["metadata"]["name"], (
         "the generated (hashed) ConfigMap is mounted"
     )
+    # The signing key comes from a Secret the operator creates; the bundle never carries it.
+    key_secret = volumes[mounts[key_dir]["name"]]["secret"]["secretName"]
+    assert key_secret == f"{plugin['name']}-agent-resource-meta-key"
+    assert not [d for d in docs if d["kind"] == "Secret"]
+    config = yaml.safe_load(one(docs, "ConfigMap")["data"]["config.yaml"])
+    assert config["resourceMetaKeyFile"] == f"{key_dir}/current"
+    assert config["resourceMetaPreviousKeyFile"] == f"{key_dir}/previous"
+    # Rollouts drain: the pre-stop delay plus a CreateTask budget fit the grace period.
+    pre_stop = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert 0 < pre_stop and pre_stop + 7 < pod["terminationGracePeriodSeconds"]
     for probe in ("readinessProbe", "livenessProbe"):
         assert container[probe]["grpc"] == {"port": GRPC_PORT}, probe
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}

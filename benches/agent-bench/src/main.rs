@@ -325,8 +325,11 @@ fn kubeconfig(dir: &Path, url: &str) -> Result<PathBuf, String> {
 
 fn backend_config(dir: &Path, grpc: u16, metrics: u16) -> Result<PathBuf, String> {
     let path = dir.join("config.yaml");
+    let key = dir.join("resource-meta-key");
+    std::fs::write(&key, "agent-bench-resource-meta-key-0123456789").map_err(|e| e.to_string())?;
     let text = format!(
-        "target: ack\nregion: us-east-1\ndefaultRoleArn: arn:aws:iam::123456789012:role/flyte-sagemaker-default\nimages:\n  xgboost:\n    us-east-1:\n      \"0.90\": 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:0.90-2-cpu-py3\n      \"1.7-1\": 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1\nserver:\n  listen: 127.0.0.1:{grpc}\nmetricsListen: 127.0.0.1:{metrics}\nlogFormat: text\n"
+        "resourceMetaKeyFile: {}\ntarget: ack\nregion: us-east-1\ndefaultRoleArn: arn:aws:iam::123456789012:role/flyte-sagemaker-default\nimages:\n  xgboost:\n    us-east-1:\n      \"0.90\": 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:0.90-2-cpu-py3\n      \"1.7-1\": 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1\nserver:\n  listen: 127.0.0.1:{grpc}\nmetricsListen: 127.0.0.1:{metrics}\nlogFormat: text\n",
+        key.display()
     );
     std::fs::write(&path, text).map_err(|e| e.to_string())?;
     Ok(path)

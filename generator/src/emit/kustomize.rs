@@ -27,6 +27,10 @@ const METRICS_PORT: u16 = 9090;
 /// The `nonroot` user of distroless images; numeric, so `runAsNonRoot` can be verified.
 const UID: u32 = 65532;
 const REPLICAS: u32 = 2;
+/// How long a terminating pod keeps serving before SIGTERM.
+const PRE_STOP_SECONDS: u32 = 5;
+/// Pre-stop delay + machinery's CreateTask budget (7 s) + margin.
+const TERMINATION_GRACE_SECONDS: u32 = 30;
 /// machinery's default, written out so operators see the knob.
 const GC_TTL_SECONDS: u32 = 3600;
 /// A placeholder: the README says to set your own.
@@ -55,6 +59,10 @@ struct Names {
     cluster: String,
     config_map: String,
     config_dir: String,
+    /// The Secret holding the keys that sign `resource_meta` (created by the operator, never
+    /// part of the bundle), and where it is mounted.
+    key_secret: String,
+    key_dir: String,
     dockerfile: String,
     endpoint: String,
     /// The file the propeller patch adds; `zz-` sorts it after the charts' files.
@@ -71,6 +79,8 @@ impl Names {
             cluster: format!("flyte-{agent}"),
             config_map: format!("{agent}-config"),
             config_dir: format!("/etc/{name}-plugin"),
+            key_secret: format!("{agent}-resource-meta-key"),
+            key_dir: format!("/var/run/secrets/{name}-plugin/resource-meta"),
             dockerfile: format!("generated/rust/{name}/Dockerfile"),
             endpoint: format!("dns:///{agent}.{NAMESPACE}.svc.cluster.local:{GRPC_PORT}"),
             propeller_data_key: format!("zz-{name}-connector.yaml"),
@@ -230,9 +240,22 @@ fn base_objects(names: &Names) -> Vec<(&'static str, Value)> {
                             "capabilities": { "drop": ["ALL"] },
                             "seccompProfile": { "type": "RuntimeDefault" },
                         },
-                        "volumeMounts": [{ "name": "config", "mountPath": names.config_dir, "readOnly": true }],
+                        "volumeMounts": [
+                            { "name": "config", "mountPath": names.config_dir, "readOnly": true },
+                            { "name": "resource-meta-key", "mountPath": names.key_dir, "readOnly": true },
+                        ],
+                        // The Service keeps routing to a terminating pod for a moment (endpoint
+                        // removal is asynchronous); serving on through that delay means no
+                        // propeller call meets a closed port during a rollout.
+                        "lifecycle": { "preStop": { "sleep": { "seconds": PRE_STOP_SECONDS } } },
                     }],
-                    "volumes": [{ "name": "config", "configMap": { "name": names.config_map } }],
+                    // The pre-stop delay, then in-flight calls drain (a CreateTask takes at most
+                    // its budget), with room to spare.
+                    "terminationGracePeriodSeconds": TERMINATION_GRACE_SECONDS,
+                    "volumes": [
+                        { "name": "config", "configMap": { "name": names.config_map } },
+                        { "name": "resource-meta-key", "secret": { "secretName": names.key_secret, "defaultMode": 0o440 } },
+                    ],
                 },
             },
         },
@@ -343,6 +366,9 @@ struct ConfigFile {
     gc_ttl_seconds: u32,
     grpc_listen: String,
     metrics_listen: String,
+    key_file: String,
+    previous_key_file: String,
+    key_secret: String,
 }
 
 fn config_file(plugin: &Plugin, names: &Names, target: &Target) -> String {
@@ -355,6 +381,9 @@ fn config_file(plugin: &Plugin, names: &Names, target: &Target) -> String {
         gc_ttl_seconds: GC_TTL_SECONDS,
         grpc_listen: scalar(&format!("0.0.0.0:{GRPC_PORT}")),
         metrics_listen: scalar(&format!("0.0.0.0:{METRICS_PORT}")),
+        key_file: scalar(&format!("{}/current", names.key_dir)),
+        previous_key_file: scalar(&format!("{}/previous", names.key_dir)),
+        key_secret: names.key_secret.clone(),
     }
     .render()
     .expect("config template renders")
@@ -378,7 +407,13 @@ fn propeller_settings(plugin: &Plugin, names: &Names) -> Value {
         "plugins": {
             CONNECTOR_PLUGIN: {
                 "connectors": {
-                    names.agent.as_str(): { "endpoint": names.endpoint, "insecure": true, "defaultTimeout": "10s" },
+                    names.agent.as_str(): {
+                        "endpoint": names.endpoint,
+                        "insecure": true,
+                        "defaultTimeout": "10s",
+                        // machinery's CreateTask budget (7 s) stays below this deadline.
+                        "timeouts": { "CreateTask": "10s", "GetTask": "10s", "DeleteTask": "10s" },
+                    },
                 },
                 "connectorForTaskTypes": routes,
             },
@@ -458,6 +493,10 @@ struct BundleReadme {
     agent: String,
     config_map: String,
     config_dir: String,
+    /// The Secret holding the keys that sign `resource_meta` (created by the operator, never
+    /// part of the bundle), and where it is mounted.
+    key_secret: String,
+    key_dir: String,
     dockerfile: String,
     namespace: &'static str,
     replicas: u32,
@@ -479,6 +518,8 @@ fn bundle_readme(plugin: &Plugin, names: &Names) -> String {
         agent: names.agent.clone(),
         config_map: names.config_map.clone(),
         config_dir: names.config_dir.clone(),
+        key_secret: names.key_secret.clone(),
+        key_dir: names.key_dir.clone(),
         dockerfile: names.dockerfile.clone(),
         namespace: NAMESPACE,
         replicas: REPLICAS,

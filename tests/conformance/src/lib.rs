@@ -10,6 +10,7 @@ use machinery::agent::{AgentSettings, PluginBackend};
 use machinery::core;
 use machinery::metrics::Metrics;
 use machinery::plugin::ResourceDef;
+use machinery::resource_meta::{ResourceMeta, Signer};
 use machinery::store::{Created, ObjectStore, StoreError};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
@@ -114,8 +115,20 @@ pub fn settings(target: &str) -> AgentSettings {
         role_annotation_key: Some("iam.amazonaws.com/role".to_string()),
         images,
         gc_ttl: Duration::from_secs(3600),
-        ..AgentSettings::new(target)
+        ..AgentSettings::new(target, signer())
     }
+}
+
+/// The key the test backends sign `resource_meta` with.
+pub const KEY: &[u8; 32] = b"conformance-tests-key-32-bytes!!";
+
+pub fn signer() -> Signer {
+    Signer::new(KEY.to_vec(), None).expect("a 32-byte key")
+}
+
+/// What a test backend's `resource_meta` says (checked with the test key).
+pub fn meta(resource_meta: &[u8]) -> ResourceMeta {
+    signer().open(resource_meta).expect("signed by a test backend")
 }
 
 pub fn backend(target: &str) -> (PluginBackend<MemoryStore>, Arc<MemoryStore>) {

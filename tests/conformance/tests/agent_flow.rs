@@ -2,7 +2,6 @@
 //! idempotency, outputs, log links and garbage collection.
 
 use conformance::{NAMESPACE, backend, request, request_with, custom};
-use machinery::agent::ResourceMeta;
 use machinery::{Backend, admin, core};
 use serde_json::json;
 
@@ -30,7 +29,7 @@ async fn training_runs_from_queued_to_succeeded_with_the_model_output_and_links_
     let (backend, store) = backend("ack");
     let created = backend.create_task(request("sagemaker-k8s-builtin-training", "ack")).await.unwrap();
     assert!(created.resource_meta.len() < 512, "resource_meta is {} bytes", created.resource_meta.len());
-    let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+    let meta = conformance::meta(&created.resource_meta);
 
     let first = backend.get_task(get(&created.resource_meta)).await.unwrap().resource.unwrap();
     assert_eq!(phase(&first), core::task_execution::Phase::Queued);
@@ -54,7 +53,7 @@ async fn operator_model_paths_are_joined_with_exactly_one_slash() {
             c
         };
         let created = backend.create_task(request_with("sagemaker-k8s-builtin-training", custom, 0)).await.unwrap();
-        let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+        let meta = conformance::meta(&created.resource_meta);
         store.set_status("trainingjobs", NAMESPACE, &meta.name, json!({"trainingJobStatus": "Completed", "sageMakerTrainingJobName": "job-1"})).await;
         let done = backend.get_task(get(&created.resource_meta)).await.unwrap().resource.unwrap();
         assert_eq!(blob_uri(&done, "model"), "s3://bucket/out/job-1/output/model.tar.gz", "from {output_path}");
@@ -66,7 +65,7 @@ async fn tuning_outputs_the_best_model_its_name_and_metric_and_a_missing_best_jo
     for target in ["ack", "operator"] {
         let (backend, store) = backend(target);
         let created = backend.create_task(request("sagemaker-k8s-hyperparameter-tuning", target)).await.unwrap();
-        let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+        let meta = conformance::meta(&created.resource_meta);
         store.set_status("hyperparametertuningjobs", NAMESPACE, &meta.name, json!({"hyperParameterTuningJobStatus": "Completed"})).await;
         let missing = backend.get_task(get(&created.resource_meta)).await.unwrap().resource.unwrap();
         assert_eq!(phase(&missing), core::task_execution::Phase::Running, "{target}: within the outputs grace");
@@ -98,7 +97,7 @@ async fn a_succeeded_job_whose_outputs_stay_unreadable_fails_after_the_grace_nam
     settings.outputs_grace = std::time::Duration::ZERO;
     let (backend, store) = conformance::backend_with(settings);
     let created = backend.create_task(request("sagemaker-k8s-hyperparameter-tuning", "ack")).await.unwrap();
-    let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+    let meta = conformance::meta(&created.resource_meta);
     store.set_status("hyperparametertuningjobs", NAMESPACE, &meta.name, json!({"hyperParameterTuningJobStatus": "Completed"})).await;
     let first = backend.get_task(get(&created.resource_meta)).await.unwrap().resource.unwrap();
     assert_eq!(phase(&first), core::task_execution::Phase::Running, "the grace starts at the first such poll");
@@ -140,14 +139,15 @@ async fn garbage_collection_deletes_finished_objects_only_after_their_result_was
     let backend = machinery::agent::PluginBackend::new(&sagemaker_plugin::PLUGIN, settings, store.clone(), std::sync::Arc::new(machinery::metrics::Metrics::new())).unwrap();
     let done = backend.create_task(request_with("sagemaker-k8s-builtin-training", custom("sagemaker-k8s-builtin-training", "ack"), 0)).await.unwrap();
     let running = backend.create_task(request_with("sagemaker-k8s-builtin-training", custom("sagemaker-k8s-builtin-training", "ack"), 1)).await.unwrap();
-    let done = ResourceMeta::decode(&done.resource_meta).unwrap();
-    let running = ResourceMeta::decode(&running.resource_meta).unwrap();
+    let (done_bytes, running_bytes) = (done.resource_meta.clone(), running.resource_meta.clone());
+    let done = conformance::meta(&done.resource_meta);
+    let running = conformance::meta(&running.resource_meta);
     store.set_status("trainingjobs", NAMESPACE, &done.name, json!({"trainingJobStatus": "Completed", "modelArtifacts": {"s3ModelArtifacts": "s3://b/model.tar.gz"}})).await;
     store.set_status("trainingjobs", NAMESPACE, &running.name, json!({"trainingJobStatus": "InProgress", "secondaryStatus": "Training"})).await;
     assert_eq!(backend.collect_garbage().await.unwrap(), 0, "no GetTask has reported the result yet");
-    let reported = backend.get_task(get(&done.encode())).await.unwrap().resource.unwrap();
+    let reported = backend.get_task(get(&done_bytes)).await.unwrap().resource.unwrap();
     assert_eq!(phase(&reported), core::task_execution::Phase::Succeeded);
-    assert!(backend.get_task(get(&running.encode())).await.is_ok());
+    assert!(backend.get_task(get(&running_bytes)).await.is_ok());
     assert_eq!(backend.collect_garbage().await.unwrap(), 1, "reported, and the TTL (zero) has passed");
     let names: Vec<String> = store.objects.lock().await.keys().map(|(_, _, n)| n.clone()).collect();
     assert_eq!(names, vec![running.name]);

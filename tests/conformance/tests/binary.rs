@@ -48,7 +48,9 @@ async fn the_binary_serves_health_and_list_agents_and_stops_on_sigterm() {
     .unwrap();
     let (grpc, metrics) = (free_port(), free_port());
     let config = dir.path().join("config.yaml");
-    std::fs::write(&config, format!("target: ack\nregion: us-east-1\nserver:\n  listen: 127.0.0.1:{grpc}\nmetricsListen: 127.0.0.1:{metrics}\nlogFormat: json\n")).unwrap();
+    let key = dir.path().join("resource-meta-key");
+    std::fs::write(&key, "binary-test-resource-meta-key-0123456789").unwrap();
+    std::fs::write(&config, format!("resourceMetaKeyFile: {}\ntarget: ack\nregion: us-east-1\nserver:\n  listen: 127.0.0.1:{grpc}\nmetricsListen: 127.0.0.1:{metrics}\nlogFormat: json\n", key.display())).unwrap();
 
     let child = Command::new(binary())
         .arg("--config")
@@ -118,7 +120,13 @@ async fn reqwest_like_get(port: u16) -> String {
 fn a_bad_config_is_reported_with_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.yaml");
-    std::fs::write(&config, "target: nowhere\n").unwrap();
+    std::fs::write(&config, "target: ack\n").unwrap();
+    let out = Command::new(binary()).arg("--config").arg(&config).env_remove("AGENT_RESOURCE_META_KEY_FILE").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "no resource_meta key");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("resourceMetaKeyFile: required"), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = dir.path().join("key");
+    std::fs::write(&key, "k".repeat(32)).unwrap();
+    std::fs::write(&config, format!("resourceMetaKeyFile: {}\ntarget: nowhere\n", key.display())).unwrap();
     let out = Command::new(binary()).arg("--config").arg(&config).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"));

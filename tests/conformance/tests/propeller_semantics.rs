@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use conformance::{request, request_with, custom, settings};
 use kube_test_double::KubeTestDouble;
-use machinery::agent::{AgentSettings, PluginBackend, ResourceMeta, managed_by, OUTPUTS_PENDING_ANNOTATION, RESULT_REPORTED_ANNOTATION};
+use machinery::agent::{AgentSettings, PluginBackend, managed_by, OUTPUTS_PENDING_ANNOTATION, RESULT_REPORTED_ANNOTATION};
 use machinery::kube_store::KubeStore;
 use machinery::metrics::Metrics;
 use machinery::store::ObjectStore;
@@ -74,7 +74,7 @@ async fn create_task_succeeds_across_a_two_second_api_outage() {
         let ends = end_outage_after(&s.double, Duration::from_secs(2));
         let created = s.backend.create_task(request(TRAINING, target)).await.expect("retried within the budget");
         ends.await.unwrap();
-        let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+        let meta = conformance::meta(&created.resource_meta);
         assert!(s.double.object(group(target), "trainingjobs", &meta.ns, &meta.name).is_some(), "{target}: created once the API was back");
     }
 }
@@ -140,7 +140,7 @@ async fn a_poll_after_the_gc_ttl_still_gets_the_result_and_only_then_is_the_obje
     settings.gc_ttl = Duration::ZERO;
     let s = setup(settings).await;
     let created = s.backend.create_task(request(TRAINING, "ack")).await.unwrap();
-    let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+    let meta = conformance::meta(&created.resource_meta);
     let status = json!({"trainingJobStatus": "Completed", "secondaryStatus": "Completed", "modelArtifacts": {"s3ModelArtifacts": "s3://bucket/out/model.tar.gz"}});
     s.double.set_status(group("ack"), "trainingjobs", &meta.ns, &meta.name, status).unwrap();
     // The collector runs (repeatedly) while propeller has not polled yet.
@@ -173,7 +173,7 @@ async fn outputs_not_readable_yet_are_waited_for_then_fail_after_the_grace() {
     for target in ["ack", "operator"] {
         let s = setup(settings(target)).await;
         let created = s.backend.create_task(request(TUNING, target)).await.unwrap();
-        let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+        let meta = conformance::meta(&created.resource_meta);
         s.double.set_status(group(target), "hyperparametertuningjobs", &meta.ns, &meta.name, json!({"hyperParameterTuningJobStatus": "Completed"})).unwrap();
         // Until the watch delivers the status the job shows as queued; then it waits for outputs.
         let deadline = std::time::Instant::now() + Duration::from_secs(10);

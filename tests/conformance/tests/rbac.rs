@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use conformance::{request, settings};
 use kube_test_double::{KubeTestDouble, Verb};
-use machinery::agent::{PluginBackend, ResourceMeta, managed_by};
+use machinery::agent::{PluginBackend, managed_by};
 use machinery::kube_store::KubeStore;
 use machinery::metrics::Metrics;
 use machinery::{Backend, admin};
@@ -66,7 +66,7 @@ async fn the_cluster_role_grants_exactly_the_verbs_the_backend_uses() {
         // A repeated CreateTask reads the existing object from the API (get) before adopting it.
         backend.create_task(request("sagemaker-k8s-builtin-training", target)).await.unwrap();
         assert!(store.wait_until_synced(Duration::from_secs(10)).await, "the watch cache syncs (list, watch)");
-        let meta = ResourceMeta::decode(&created.resource_meta).unwrap();
+        let meta = conformance::meta(&created.resource_meta);
         let status = if target == "ack" { serde_json::json!({"trainingJobStatus": "Failed", "failureReason": "x"}) } else { serde_json::json!({"trainingJobStatus": "Failed", "additional": "x"}) };
         double.set_status(resources[0].group(), resources[0].plural, &meta.ns, &meta.name, status).unwrap();
         // The first GetTask that reports the terminal phase records it on the object (patch).

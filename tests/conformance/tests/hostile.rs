@@ -1,0 +1,132 @@
+//! Hostile callers: anyone who reaches the agent's port can send any request. Forged, altered,
+//! replayed or foreign `resource_meta`, squatted object names and requests outside the served
+//! namespaces must be refused with a clear code, and must neither read nor delete anything.
+
+use conformance::{NAMESPACE, backend, backend_with, request, request_with, custom, settings};
+use machinery::resource_meta::{ResourceMeta, Signer, execution_digest};
+use machinery::{Backend, admin};
+use serde_json::json;
+use tonic::Code;
+
+const TRAINING: &str = "sagemaker-k8s-builtin-training";
+
+fn get(meta: &[u8]) -> admin::GetTaskRequest {
+    admin::GetTaskRequest { resource_meta: meta.to_vec(), ..Default::default() }
+}
+
+fn delete(meta: &[u8]) -> admin::DeleteTaskRequest {
+    admin::DeleteTaskRequest { resource_meta: meta.to_vec(), ..Default::default() }
+}
+
+/// Every way to hand-make a `resource_meta` for an object the caller did not create.
+fn forgeries(genuine: &ResourceMeta) -> Vec<(&'static str, Vec<u8>)> {
+    let other_key = Signer::new(b"some-other-deployment-key-32-byt".to_vec(), None).unwrap();
+    let mut altered = String::from_utf8(conformance::signer().seal(genuine)).unwrap();
+    altered = altered.replacen(&genuine.name[..8], "zzzzzzzz", 1);
+    vec![
+        ("the unsigned format of the issue", format!(r#"{{"v":1,"ns":"{}","name":"{}","type":"{TRAINING}","target":"ack"}}"#, genuine.ns, genuine.name).into_bytes()),
+        ("an unknown version", br#"{"v":3}"#.to_vec()),
+        ("another deployment's key", other_key.seal(genuine)),
+        ("an altered name", altered.into_bytes()),
+        ("a missing signature", serde_json::to_vec(&json!({"v": 2, "ns": genuine.ns, "name": genuine.name, "type": TRAINING, "target": "ack", "x": genuine.x})).unwrap()),
+        ("garbage", vec![0xff; 40]),
+        ("an oversized blob", vec![b'{'; 100_000]),
+    ]
+}
+
+#[tokio::test]
+async fn forged_resource_meta_neither_reads_nor_deletes() {
+    let (backend, store) = backend("ack");
+    let created = backend.create_task(request(TRAINING, "ack")).await.unwrap();
+    let genuine = conformance::meta(&created.resource_meta);
+    for (what, forged) in forgeries(&genuine) {
+        let e = backend.get_task(get(&forged)).await.expect_err(what);
+        assert!(matches!(e.code(), Code::InvalidArgument | Code::PermissionDenied), "{what}: {e:?}");
+        assert!(e.message().starts_with("resource_meta"), "{what}: {}", e.message());
+        assert!(e.message().len() < 300, "{what}: the error does not echo the input");
+        let e = backend.delete_task(delete(&forged)).await.expect_err(what);
+        assert!(matches!(e.code(), Code::InvalidArgument | Code::PermissionDenied), "{what}: {e:?}");
+    }
+    assert_eq!(store.objects.lock().await.len(), 1, "nothing was deleted");
+    assert!(backend.get_task(get(&created.resource_meta)).await.is_ok(), "the genuine meta still works");
+}
+
+#[tokio::test]
+async fn a_replayed_meta_does_not_apply_to_another_object_that_took_the_name() {
+    let (backend, store) = backend("ack");
+    let created = backend.create_task(request(TRAINING, "ack")).await.unwrap();
+    let meta = conformance::meta(&created.resource_meta);
+    // The object is deleted and someone else's object takes its name.
+    let key = ("trainingjobs".to_string(), NAMESPACE.to_string(), meta.name.clone());
+    {
+        let mut objects = store.objects.lock().await;
+        let mut squatter = objects[&key].clone();
+        squatter["metadata"]["annotations"]["flyte.org/task-execution"] = json!("other/project/exec/n0/t/0");
+        objects.insert(key.clone(), squatter);
+    }
+    let e = backend.get_task(get(&created.resource_meta)).await.unwrap_err();
+    assert_eq!(e.code(), Code::PermissionDenied, "{e:?}");
+    let e = backend.delete_task(delete(&created.resource_meta)).await.unwrap_err();
+    assert_eq!(e.code(), Code::PermissionDenied, "{e:?}");
+    assert!(store.objects.lock().await.contains_key(&key), "the other object is left alone");
+}
+
+#[tokio::test]
+async fn an_object_squatting_the_name_of_an_attempt_is_not_adopted() {
+    let (backend, store) = backend("ack");
+    // Whoever creates the attempt's object first (here: with another execution's annotation, or
+    // without this backend's label) must not decide what runs for it.
+    for (what, tamper) in [
+        ("another execution", &(|o: &mut serde_json::Value| o["metadata"]["annotations"]["flyte.org/task-execution"] = json!("x/y/z/n0/t/0")) as &dyn Fn(&mut serde_json::Value)),
+        ("not this backend's", &|o: &mut serde_json::Value| o["metadata"]["labels"]["app.kubernetes.io/managed-by"] = json!("someone-else")),
+    ] {
+        store.objects.lock().await.clear();
+        let created = backend.create_task(request(TRAINING, "ack")).await.unwrap();
+        let mut objects = store.objects.lock().await;
+        let object = objects.values_mut().next().unwrap();
+        tamper(object);
+        let squatted = object.clone();
+        drop(objects);
+        let e = backend.create_task(request(TRAINING, "ack")).await.unwrap_err();
+        assert_eq!(e.code(), Code::AlreadyExists, "{what}: {e:?}");
+        assert!(e.message().contains("not created by this backend for this task execution"), "{what}: {}", e.message());
+        assert_eq!(store.objects.lock().await.values().next().unwrap(), &squatted, "{what}: left alone");
+        drop(created);
+    }
+    // The genuine repeat of the same attempt is still adopted.
+    store.objects.lock().await.clear();
+    let first = backend.create_task(request(TRAINING, "ack")).await.unwrap();
+    assert_eq!(backend.create_task(request(TRAINING, "ack")).await.unwrap().resource_meta, first.resource_meta);
+}
+
+#[tokio::test]
+async fn namespaces_outside_the_served_ones_are_refused_on_every_rpc() {
+    let mut settings = settings("ack");
+    settings.namespaces = Some(vec![NAMESPACE.to_string()]);
+    let (backend, store) = backend_with(settings);
+    let mut r = request(TRAINING, "ack");
+    r.task_execution_metadata.as_mut().unwrap().namespace = "kube-system".into();
+    let e = backend.create_task(r).await.unwrap_err();
+    assert_eq!(e.code(), Code::PermissionDenied);
+    assert!(e.message().starts_with("task_execution_metadata.namespace") && e.message().contains("kube-system"), "{}", e.message());
+    assert!(store.objects.lock().await.is_empty());
+    // Even a correctly signed meta (a replica configured with more namespaces wrote it).
+    let outside = ResourceMeta { ns: "team-b".into(), name: "team-b-prod-job".into(), task_type: TRAINING.into(), target: "ack".into(), x: execution_digest("a/b/c/d/e/0") };
+    let sealed = conformance::signer().seal(&outside);
+    assert_eq!(backend.get_task(get(&sealed)).await.unwrap_err().code(), Code::PermissionDenied);
+    assert_eq!(backend.delete_task(delete(&sealed)).await.unwrap_err().code(), Code::PermissionDenied);
+    backend.create_task(request_with(TRAINING, custom(TRAINING, "ack"), 0)).await.expect("the served namespace works");
+}
+
+#[tokio::test]
+async fn a_namespace_that_is_not_a_dns_label_is_invalid_argument_with_a_capped_echo() {
+    let (backend, _) = backend("ack");
+    for bad in ["Team_B", "-x", "a.b", "", &"n".repeat(64), &"ü".repeat(100_000)] {
+        let mut r = request(TRAINING, "ack");
+        r.task_execution_metadata.as_mut().unwrap().namespace = bad.to_string();
+        let e = backend.create_task(r).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{bad:.20}");
+        assert!(e.message().starts_with("task_execution_metadata.namespace"), "{}", e.message());
+        assert!(e.message().len() < 600, "capped echo: {} bytes", e.message().len());
+    }
+}
