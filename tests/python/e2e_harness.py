@@ -108,7 +108,28 @@ def terminate(process: subprocess.Popen, timeout: float = 15) -> int:
     return process.returncode
 
 
-class KubeDouble:
+class ObjectReader:
+    """Reading a target's custom resources over the Kubernetes REST API; the class provides
+    `group`, `version` and `_request(method, path) -> (code, body)`."""
+
+    def collection(self, plural: str, namespace: str = NAMESPACE) -> str:
+        return f"/apis/{self.group}/{self.version}/namespaces/{namespace}/{plural}"
+
+    def get(self, plural: str, name: str, namespace: str = NAMESPACE) -> dict | None:
+        code, body = self._request("GET", f"{self.collection(plural, namespace)}/{name}")
+        if code == 404:
+            return None
+        assert code == 200, f"GET {plural}/{name}: {code} {body}"
+        return body
+
+    def list(self, plural: str, label_selector: str = "", namespace: str = NAMESPACE) -> list[dict]:
+        query = "?labelSelector=" + urllib.request.quote(label_selector) if label_selector else ""
+        code, body = self._request("GET", self.collection(plural, namespace) + query)
+        assert code == 200, f"list {plural}: {code} {body}"
+        return body["items"]
+
+
+class KubeDouble(ObjectReader):
     """The Kubernetes API test double with the simulated controller of `target`."""
 
     def __init__(self, target: str, workdir: Path, step_ms: int = 50):
@@ -153,22 +174,6 @@ class KubeDouble:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"null")
-
-    def _collection(self, plural: str, namespace: str = NAMESPACE) -> str:
-        return f"/apis/{self.group}/{self.version}/namespaces/{namespace}/{plural}"
-
-    def get(self, plural: str, name: str, namespace: str = NAMESPACE) -> dict | None:
-        code, body = self._request("GET", f"{self._collection(plural, namespace)}/{name}")
-        if code == 404:
-            return None
-        assert code == 200, f"GET {plural}/{name}: {code} {body}"
-        return body
-
-    def list(self, plural: str, label_selector: str = "", namespace: str = NAMESPACE) -> list[dict]:
-        query = "?labelSelector=" + urllib.request.quote(label_selector) if label_selector else ""
-        code, body = self._request("GET", self._collection(plural, namespace) + query)
-        assert code == 200, f"list {plural}: {code} {body}"
-        return body["items"]
 
     # --- the control endpoints ---
 

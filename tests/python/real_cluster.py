@@ -27,13 +27,12 @@ import sys
 import threading
 import time
 import uuid
-import urllib.parse
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from e2e_harness import NAMESPACE, REPO_ROOT, TARGET_API, _child_env, _log_tail, binary, shared_dir
+from e2e_harness import NAMESPACE, REPO_ROOT, TARGET_API, ObjectReader, _child_env, _log_tail, binary, shared_dir
 
 # The image the Deployment gets in place of the generated placeholder (nothing pulls it).
 E2E_IMAGE = "registry.invalid/sagemaker-plugin:e2e"
@@ -114,7 +113,7 @@ def one(objects: list[dict], kind: str) -> dict:
     return found
 
 
-class RealCluster:
+class RealCluster(ObjectReader):
     """A target on the real control plane: CRDs, the applied bundle, the backend's token, the
     simulated controller.
 
@@ -212,7 +211,7 @@ class RealCluster:
     def patch_status(self, plural: str, name: str, status: dict, namespace: str = NAMESPACE) -> dict:
         """Merge-patches the object's status through the status subresource, as a controller does
         (the API server validates it against the CRD and prunes unknown fields); returns the object."""
-        code, body = self.cp.request("PATCH", f"{self._collection(plural, namespace)}/{name}/status", {"status": status},
+        code, body = self.cp.request("PATCH", f"{self.collection(plural, namespace)}/{name}/status", {"status": status},
                                      content_type="application/merge-patch+json")
         assert code == 200, f"PATCH {plural}/{name}/status: {code} {body}"
         return body
@@ -243,21 +242,8 @@ class RealCluster:
 
     # --- reading objects (as the admin) ---
 
-    def _collection(self, plural: str, namespace: str = NAMESPACE) -> str:
-        return f"/apis/{self.group}/{self.version}/namespaces/{namespace}/{plural}"
-
-    def get(self, plural: str, name: str, namespace: str = NAMESPACE) -> dict | None:
-        code, body = self.cp.request("GET", f"{self._collection(plural, namespace)}/{name}")
-        if code == 404:
-            return None
-        assert code == 200, f"GET {plural}/{name}: {code} {body}"
-        return body
-
-    def list(self, plural: str, label_selector: str = "", namespace: str = NAMESPACE) -> list[dict]:
-        query = "?labelSelector=" + urllib.parse.quote(label_selector) if label_selector else ""
-        code, body = self.cp.request("GET", self._collection(plural, namespace) + query)
-        assert code == 200, f"list {plural}: {code} {body}"
-        return body["items"]
+    def _request(self, method: str, path: str) -> tuple[int, dict]:
+        return self.cp.request(method, path)
 
 
 class ConnectionCutter:

@@ -27,6 +27,7 @@ test_real_faults.py.
 
 import itertools
 import json
+from contextlib import contextmanager
 import time
 import uuid
 
@@ -188,43 +189,35 @@ class Job:
         return self.env.cluster.list(self.plural, f"flyte.org/execution={self.execution}")
 
 
-def running(target: str, cluster, workdir) -> Env:
-    backend = Backend(target, cluster, workdir)
-    backend.start()
-    return Env(target, cluster, backend)
-
-
-def stopped(env: Env) -> None:
-    code = env.backend.stop()
-    assert code == 0, f"the backend exited with {code} on SIGTERM:\n{env.backend.log_tail()}"
-
-
-@pytest.fixture(scope="module", params=TARGETS)
-def env(request, control_plane, tmp_path_factory):
-    """The target's bundle, simulated controller and backend on the real API server."""
-    target = request.param
-    workdir = tmp_path_factory.mktemp(f"e2e-{target}")
-    cluster = RealCluster(control_plane, target, workdir, step_ms=STEP_MS)
+@contextmanager
+def serving(target: str, cluster, workdir):
+    """An `Env` of the target's backend on `cluster`; stops both afterwards (the backend must exit
+    0 on SIGTERM)."""
     try:
-        e = running(target, cluster, workdir)
-        yield e
-        stopped(e)
+        backend = Backend(target, cluster, workdir)
+        backend.start()
+        env = Env(target, cluster, backend)
+        yield env
+        code = backend.stop()
+        assert code == 0, f"the backend exited with {code} on SIGTERM:\n{backend.log_tail()}"
     finally:
         cluster.stop()
 
 
 @pytest.fixture(scope="module", params=TARGETS)
+def env(request, control_plane, tmp_path_factory):
+    """The target's bundle, simulated controller and backend on the real API server."""
+    workdir = tmp_path_factory.mktemp(f"e2e-{request.param}")
+    with serving(request.param, RealCluster(control_plane, request.param, workdir, step_ms=STEP_MS), workdir) as e:
+        yield e
+
+
+@pytest.fixture(scope="module", params=TARGETS)
 def double_env(request, tmp_path_factory):
     """The target on the Kubernetes API test double, for what a real API server cannot give."""
-    target = request.param
-    workdir = tmp_path_factory.mktemp(f"e2e-double-{target}")
-    double = KubeDouble(target, workdir, step_ms=STEP_MS)
-    try:
-        e = running(target, double, workdir)
+    workdir = tmp_path_factory.mktemp(f"e2e-double-{request.param}")
+    with serving(request.param, KubeDouble(request.param, workdir, step_ms=STEP_MS), workdir) as e:
         yield e
-        stopped(e)
-    finally:
-        double.stop()
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ import pytest
 from flyteidl.core.execution_pb2 import TaskExecution
 
 from controlplane import ControlPlane
-from e2e_harness import TARGETS, TASK_TYPES, Backend, create_request, sagemaker_model
+from e2e_harness import TARGETS, TASK_TYPES, create_request, sagemaker_model
 from real_cluster import ConnectionCutter, RealCluster
-from test_e2e import TERMINAL, Env, literal_value, make_task, new_execution
+from test_e2e import TERMINAL, Env, literal_value, make_task, new_execution, serving
 
 Phase = TaskExecution.Phase
 # Slower steps than test_e2e.py: the jobs must still be running when the fault strikes.
@@ -30,15 +30,8 @@ STEP_MS = 300
 TIMEOUT_S = 60
 
 
-def start(cluster: RealCluster, workdir) -> Env:
-    backend = Backend(cluster.target, cluster, workdir)
-    backend.start()
-    return Env(cluster.target, cluster, backend)
-
-
-def finish(env: Env) -> None:
-    code = env.backend.stop()
-    assert code == 0, f"the backend exited with {code} on SIGTERM:\n{env.backend.log_tail()}"
+def assert_sound(env: Env) -> None:
+    """No panic in the backend's log, no problem in the simulated controller's."""
     assert "panicked" not in env.backend.log.read_text(errors="replace"), env.backend.log_tail()
     assert env.cluster.simulation()["errors"] == []
 
@@ -46,13 +39,9 @@ def finish(env: Env) -> None:
 @pytest.fixture(scope="module", params=TARGETS)
 def env(request, control_plane, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"faults-{request.param}")
-    cluster = RealCluster(control_plane, request.param, workdir, step_ms=STEP_MS)
-    try:
-        e = start(cluster, workdir)
+    with serving(request.param, RealCluster(control_plane, request.param, workdir, step_ms=STEP_MS), workdir) as e:
         yield e
-        finish(e)
-    finally:
-        cluster.stop()
+        assert_sound(e)
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +57,11 @@ def cut_off_env(request, uncached_control_plane, tmp_path_factory):
     cluster = RealCluster(uncached_control_plane, request.param, workdir, step_ms=STEP_MS)
     cluster.cutter = ConnectionCutter(uncached_control_plane.port)
     try:
-        e = start(cluster, workdir)
-        yield e
-        finish(e)
+        with serving(request.param, cluster, workdir) as e:
+            yield e
+            assert_sound(e)
     finally:
         cluster.cutter.close()
-        cluster.stop()
 
 
 def one_job_per_task_type(env: Env, label: str) -> list:

@@ -91,7 +91,7 @@ def probe_get(cluster, backend, task_type, plural):
     request, meta = create(backend, task_type)
     name = json.loads(meta)["name"]
     # Without the backend's label the object leaves its watch cache, so GetTask must ask the API.
-    path = f"{cluster._collection(plural)}/{name}"
+    path = f"{cluster.collection(plural)}/{name}"
     code, body = cluster.cp.request("PATCH", path, {"metadata": {"labels": {MANAGED_BY: None}}},
                                     content_type="application/merge-patch+json")
     assert code == 200, body
