@@ -35,7 +35,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+    // Timers: the agent bounds its Kubernetes calls with deadlines (machinery::retry).
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
     match runtime.block_on(probe(&target, request)) {
         Ok(out) => {
             println!("{out}");
