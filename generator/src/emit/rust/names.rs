@@ -16,11 +16,17 @@ pub(super) fn ident(name: &str) -> Ident {
 
 /// Whether `tokens` use the identifier `name` anywhere: a parameter the body does not use is
 /// written `_name`, so no placeholder statement is needed to silence the compiler.
+/// A field access (`self.cx`) is not a use of the local `cx`.
 pub(super) fn uses(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|t| match t {
-        TokenTree::Ident(i) => i == name,
-        TokenTree::Group(g) => uses(&g.stream(), name),
-        _ => false,
+    let mut after_dot = false;
+    tokens.clone().into_iter().any(|t| {
+        let used = match &t {
+            TokenTree::Ident(i) => !after_dot && i == name,
+            TokenTree::Group(g) => uses(&g.stream(), name),
+            _ => false,
+        };
+        after_dot = matches!(&t, TokenTree::Punct(p) if p.as_char() == '.');
+        used
     })
 }
 
