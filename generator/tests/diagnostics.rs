@@ -38,3 +38,12 @@ fn every_soundness_fixture_generates() {
         assert!(files.iter().any(|f| f.path.ends_with("/src/model.rs")), "{}: no Rust model", case.display());
     }
 }
+
+/// The collision bound lowering enforces is the runtime's: `NAME_HASH_LEN` must equal
+/// `machinery::naming::HASH_LEN` (the generator does not link the runtime, so its source is read).
+#[test]
+fn the_name_rule_bound_is_the_runtime_hash_length() {
+    let naming = std::fs::read_to_string(common::repo().join("machinery/src/naming.rs")).unwrap();
+    let declared = format!("pub const HASH_LEN: usize = {};", generator::lower::NAME_HASH_LEN);
+    assert!(naming.contains(&declared), "machinery/src/naming.rs must declare `{declared}`");
+}

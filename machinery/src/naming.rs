@@ -22,9 +22,11 @@ pub struct ExecutionKey {
     pub retry_attempt: u32,
 }
 
-/// Hex characters of the hash suffix: 40 bits, so collisions need around a million attempts
-/// that also share the readable prefix.
-const HASH_LEN: usize = 10;
+/// Hex characters of the hash suffix: 40 bits, so a 50% chance of one collision needs about
+/// 1.2 million attempts that also share the readable prefix (the birthday bound,
+/// sqrt(2 ln 2 * 2^40)). Lowering refuses name rules shorter than this (`NAME_HASH_LEN` in
+/// `generator/src/lower/resources.rs`, kept equal by a generator test), so the hash is never cut.
+pub const HASH_LEN: usize = 10;
 
 /// The name of the attempt `key`, at most `max_len` characters (`max_len` is raised to 1 if 0;
 /// below `HASH_LEN + 2` the name is the (possibly truncated) hash alone).

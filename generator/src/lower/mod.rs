@@ -17,6 +17,8 @@ mod status;
 mod task_types;
 mod validation;
 
+pub use resources::NAME_HASH_LEN;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use miette::SourceSpan;

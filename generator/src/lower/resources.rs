@@ -12,6 +12,13 @@ use crate::crpath::{CrPath, Segment};
 use crate::model::*;
 use crate::options::*;
 
+/// Hex characters of the hash every object name ends with (`HASH_LEN` in the runtime's
+/// `machinery/src/naming.rs`; a test in `tests/diagnostics.rs` keeps the two equal). 40 bits: by the
+/// birthday bound, 50% odds of one collision take sqrt(2 ln 2 * 2^40), about 1.2 million
+/// executions that also share the readable prefix. A shorter name rule would truncate the hash
+/// (at `max_length: 5`, 20 bits, two executions collided after 469 runs).
+pub const NAME_HASH_LEN: u32 = 10;
+
 impl FileCx<'_> {
     pub(super) fn path(&mut self, text: &str, span: SourceSpan, what: &str) -> CrPath {
         match CrPath::parse_written(text) {
@@ -40,8 +47,22 @@ impl FileCx<'_> {
             self.err(token, format!("resource of target `{}` needs a kind and a lower-case plural", r.target), "kind / plural");
         }
         let name_rule = r.name_rule.unwrap_or_default();
-        if name_rule.max_length == 0 || name_rule.max_length > 253 {
-            self.err(token, format!("resource of target `{}` needs name_rule.max_length in 1..=253", r.target), "name rule");
+        let length_token = match self.loc.narrow(span, &format!("max_length: {}", name_rule.max_length)) {
+            s if s == span => token,
+            s => s,
+        };
+        if name_rule.max_length > 253 {
+            self.err(length_token, format!("resource of target `{}` needs name_rule.max_length in {NAME_HASH_LEN}..=253", r.target), "name rule");
+        } else if name_rule.max_length < NAME_HASH_LEN {
+            self.err_help(
+                length_token,
+                format!(
+                    "name_rule.max_length {} of target `{}` leaves room for fewer than {NAME_HASH_LEN} hash characters, so two executions' names may collide",
+                    name_rule.max_length, r.target
+                ),
+                "too short for the name's hash",
+                format!("use at least {NAME_HASH_LEN}: {NAME_HASH_LEN} hex characters (40 bits) need about 1.2 million executions with the same readable prefix for a 50% chance of one collision"),
+            );
         }
         if let Err(e) = regex::Regex::new(&name_rule.pattern) {
             self.err(token, format!("name_rule.pattern is not a valid regular expression: {e}"), "name rule");
