@@ -1,13 +1,14 @@
 //! Server settings, readable from command-line flags and environment variables (clap) or from a
 //! config file (serde). The generated plugin's `main` flattens [`ServerConfig`] into its CLI.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 
-/// Port 8000 on every interface: what Flyte's connector chart, its Service and its readiness
-/// probe assume.
+/// Port 8000 on every interface of both IP families (`[::]`, bound dual-stack by
+/// [`crate::listen::bind`]), as flytekit's connector listens: what Flyte's connector chart, its
+/// Service and its readiness probe assume.
 pub const DEFAULT_LISTEN: SocketAddr =
-    SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::UNSPECIFIED), 8000);
+    SocketAddr::new(std::net::IpAddr::V6(Ipv6Addr::UNSPECIFIED), 8000);
 
 /// 16 MiB. tonic's own default (4 MiB) would reject a CreateTask whose inline inputs are large;
 /// responses stay far below either limit, and propeller itself accepts at most 4 MiB.

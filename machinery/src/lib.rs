@@ -11,6 +11,7 @@
 
 pub mod backend;
 pub mod config;
+pub mod listen;
 pub mod logging;
 pub mod proto;
 pub mod server;

@@ -103,7 +103,7 @@ pub async fn serve_metrics(addr: SocketAddr, metrics: Arc<Metrics>, shutdown: im
             async move { ([("content-type", "application/openmetrics-text; version=1.0.0; charset=utf-8")], metrics.encode()) }
         }),
     );
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = crate::listen::bind(addr).await?;
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 

@@ -61,7 +61,7 @@ pub async fn serve<B: Backend>(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    let listener = TcpListener::bind(config.listen)
+    let listener = crate::listen::bind(config.listen)
         .await
         .map_err(|source| ServeError::Bind {
             addr: config.listen,

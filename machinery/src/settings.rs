@@ -73,7 +73,8 @@ pub struct Settings {
     pub log_format: LogFormat,
 }
 
-pub const DEFAULT_METRICS_LISTEN: &str = "0.0.0.0:9090";
+/// Every interface of both IP families, like the gRPC server (see [`crate::listen::bind`]).
+pub const DEFAULT_METRICS_LISTEN: &str = "[::]:9090";
 
 /// The environment variables read, with what each overrides (also printed by `--help`).
 pub const ENVIRONMENT: &[(&str, &str)] = &[

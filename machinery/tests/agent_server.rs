@@ -105,6 +105,10 @@ impl Running {
     async fn start(backend: FakeBackend, config: ServerConfig) -> Self {
         // Bound before the server task starts, so clients can connect without waiting.
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(listener, backend, config).await
+    }
+
+    async fn start_on(listener: TcpListener, backend: FakeBackend, config: ServerConfig) -> Self {
         let addr = listener.local_addr().unwrap();
         let backend = Arc::new(backend);
         let (stop, stopped) = oneshot::channel::<()>();
@@ -438,4 +442,33 @@ async fn unreadable_tls_files_refuse_to_start() {
         matches!(result, Err(ServeError::ReadTls { .. })),
         "{result:?}"
     );
+}
+
+/// Whether this host has the IPv6 loopback (some containers have none).
+fn has_ipv6_loopback() -> bool {
+    std::net::TcpListener::bind((std::net::Ipv6Addr::LOCALHOST, 0)).is_ok()
+}
+
+#[tokio::test]
+async fn the_default_address_serves_ipv4_and_ipv6_clients() {
+    // The default's host part with an ephemeral port, bound the way `serve` binds it.
+    let mut any = machinery::config::DEFAULT_LISTEN;
+    assert!(any.is_ipv6() && any.ip().is_unspecified(), "the default is [::]: {any}");
+    any.set_port(0);
+    let listener = machinery::listen::bind(any).await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = Running::start_on(listener, FakeBackend::new(&[("fake-job", 0)]), ServerConfig::default()).await;
+    let mut clients = vec![format!("http://127.0.0.1:{port}")];
+    if has_ipv6_loopback() {
+        clients.push(format!("http://[::1]:{port}"));
+    }
+    for uri in clients {
+        let channel = Endpoint::from_shared(uri.clone()).unwrap().connect().await.unwrap_or_else(|e| panic!("{uri}: {e}"));
+        let response = HealthClient::new(channel)
+            .check(HealthCheckRequest { service: String::new() })
+            .await
+            .unwrap_or_else(|status| panic!("health check over {uri}: {status}"));
+        assert_eq!(response.into_inner().status, ServingStatus::Serving as i32, "{uri}");
+    }
+    server.stop().await.unwrap();
 }

@@ -330,8 +330,9 @@ def test_config_names_the_overlays_target(bundle, plugin, target):
     assert set(config) <= CONFIG_KEYS
     assert set(config["server"]) <= SERVER_KEYS
     assert config["target"] == target["id"]
-    assert config["server"]["listen"] == f"0.0.0.0:{GRPC_PORT}"
-    assert config["metricsListen"] == f"0.0.0.0:{METRICS_PORT}"
+    # Dual-stack, as flytekit's connector listens: IPv6-only and dual-stack clusters reach it too.
+    assert config["server"]["listen"] == f"[::]:{GRPC_PORT}"
+    assert config["metricsListen"] == f"[::]:{METRICS_PORT}"
     assert config["logFormat"] == "json"
     assert isinstance(config["gcTtlSeconds"], int)
     assert config["images"] == {}
