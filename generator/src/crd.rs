@@ -140,6 +140,8 @@ fn misfit(field: &MappedField, node: &Value, entry_parent: Option<&Value>, plugi
         (Transform::ToString, Cardinality::Repeated) => want("array").or_else(|| scalar_fit("string", &node["items"])),
         (Transform::ToString, _) => want("string"),
         (Transform::Seconds, _) => want("integer"),
+        // Lowering keeps JVM_MEMORY off fields; as a text it would be a string.
+        (Transform::JvmMemory, _) => want("string"),
         (Transform::AsIs, Cardinality::Map) => {
             want("object").or_else(|| (node.get("additionalProperties").is_none()).then(|| "the CRD has an object with fixed properties here, not a map".to_string()))
         }

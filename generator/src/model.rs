@@ -246,6 +246,7 @@ pub enum Transform {
     NameValueList,
     KeyValueList,
     Seconds,
+    JvmMemory,
 }
 
 impl Transform {
@@ -256,6 +257,7 @@ impl Transform {
             Self::NameValueList => "map to [{name, value}]",
             Self::KeyValueList => "map to [{key, value}]",
             Self::Seconds => "duration to seconds",
+            Self::JvmMemory => "quantity to JVM memory size",
         }
     }
 }
@@ -350,6 +352,7 @@ pub enum ContextSource {
     ServiceAccount,
     ExecutionLabels,
     ExecutionAnnotations,
+    ContainerResource,
 }
 
 impl ContextSource {
@@ -504,6 +507,35 @@ pub struct ContextValue {
     pub container_file: String,
     /// Most entries the collection at `path` may hold after the context entries are added.
     pub max_entries: Option<u32>,
+    /// For CONTAINER_RESOURCE: which resource, e.g. `requests.cpu`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceRef>,
+}
+
+/// One resource of the task container: a request or a limit of a Kubernetes resource name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceRef {
+    /// `requests` or `limits`.
+    pub side: String,
+    /// The Kubernetes resource name, e.g. `cpu`, `nvidia.com/gpu`.
+    pub name: String,
+}
+
+impl ResourceRef {
+    /// The resource names flytekit's `Resources` can set (as the backend names them).
+    pub const NAMES: [&'static str; 5] = ["cpu", "memory", "nvidia.com/gpu", "ephemeral-storage", "storage"];
+
+    /// `requests.cpu` -> side and name; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (side, name) = text.split_once('.')?;
+        (matches!(side, "requests" | "limits") && Self::NAMES.contains(&name)).then(|| Self { side: side.to_string(), name: name.to_string() })
+    }
+}
+
+impl std::fmt::Display for ResourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.side, self.name)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

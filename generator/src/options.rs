@@ -154,6 +154,7 @@ pub struct ContextOpt {
     pub transform: String,
     pub container_file: String,
     pub max_entries: u32,
+    pub resource: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -68,6 +68,41 @@ pub fn command_line(words: &[String]) -> Result<String, InvalidInput> {
         .map_err(|e| InvalidInput::new("template.container.args", format!("cannot be written as a shell command line: {e}")))
 }
 
+/// A Kubernetes quantity (already checked to be one) as a JVM memory size in whole mebibytes,
+/// rounded up: `4Gi` -> `4096m`, `1G` -> `954m`. Java reads `m` as MiB, and a Kubernetes
+/// suffix (`Gi`, `M`) means nothing to it, so a Spark driver given `4Gi` would not start.
+pub fn jvm_memory(field: &str, quantity: &str) -> Result<String, InvalidInput> {
+    let bad = |why: &str| InvalidInput::new(field, format!("`{quantity}` {why}"));
+    let split = quantity.find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E').unwrap_or(quantity.len());
+    let (number, suffix) = quantity.split_at(split);
+    let factor: f64 = match suffix {
+        "" => 1.0,
+        "m" => 1e-3,
+        "u" => 1e-6,
+        "n" => 1e-9,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024f64,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        _ => return Err(bad("is not a Kubernetes quantity")),
+    };
+    let value: f64 = number.parse().map_err(|_| bad("is not a Kubernetes quantity"))?;
+    let mebibytes = (value * factor / 1024f64.powi(2)).ceil();
+    // Far beyond any machine (8 EiB); also keeps the cast below exact.
+    if !mebibytes.is_finite() || !(0.0..=2f64.powi(43)).contains(&mebibytes) {
+        return Err(bad("is out of range for a memory size"));
+    }
+    Ok(format!("{}m", mebibytes as u64))
+}
+
 /// Labels or annotations of the execution, sorted (stable objects for stable input).
 pub fn sorted(map: &std::collections::HashMap<String, String>) -> BTreeMap<String, String> {
     map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -99,6 +134,18 @@ mod tests {
         let e = resources(Some(&bad)).unwrap_err();
         assert_eq!(e.field, "template.container.resources.requests.cpu");
         assert!(e.message.contains("quantity"), "{e}");
+    }
+
+    #[test]
+    fn memory_quantities_become_jvm_sizes() {
+        for (quantity, jvm) in [("4Gi", "4096m"), ("512Mi", "512m"), ("1G", "954m"), ("1", "1m"), ("1.5Gi", "1536m"), ("2e9", "1908m"), ("0", "0m"), ("100M", "96m")] {
+            assert_eq!(jvm_memory("f", quantity).unwrap(), jvm, "{quantity}");
+        }
+        for bad in ["1e300Ei", "4Gb", "x"] {
+            let e = jvm_memory("template.container.resources.requests.memory", bad).unwrap_err();
+            assert_eq!(e.field, "template.container.resources.requests.memory");
+            assert!(e.message.contains(bad), "{e}");
+        }
     }
 
     #[test]

@@ -131,6 +131,14 @@ pub struct BuildContext {
 }
 
 impl BuildContext {
+    /// One quantity of the task container: `side` is `requests` or `limits`, `name` a Kubernetes
+    /// resource name. A request the task leaves out is its limit, as Kubernetes defaults it.
+    pub fn container_resource(&self, side: &str, name: &str) -> Option<String> {
+        let resources = self.container_resources.as_ref()?;
+        let read = |side: &str| resources.get(side)?.get(name)?.as_str().map(str::to_string);
+        read(side).or_else(|| if side == "requests" { read("limits") } else { None })
+    }
+
     /// The task's command and arguments as one shell command line.
     pub fn container_command_line(&self) -> Result<Option<String>, InvalidInput> {
         self.container_command.as_deref().map(crate::container::command_line).transpose()

@@ -213,6 +213,10 @@ fn resource_view(plugin: &Plugin, r: &Resource) -> ResourceView {
                     match (c.source, c.container_file.is_empty()) {
                         (ContextSource::ContainerCommand, true) => format!("{shape}; the container reads it from its environment"),
                         (ContextSource::ContainerCommand, false) => format!("{shape}; the container reads it from `{}`", c.container_file),
+                        (ContextSource::ContainerResource, _) => {
+                            let which = c.resource.as_ref().map(ToString::to_string).unwrap_or_default();
+                            if c.transform == Transform::JvmMemory { format!("`{which}` as a JVM memory size") } else { format!("`{which}`") }
+                        }
                         _ => shape,
                     }
                 },

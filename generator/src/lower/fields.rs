@@ -276,6 +276,8 @@ impl FileCx<'_> {
                         *cardinality == Cardinality::Map || !matches!(ty, FieldType::Message(_)) && *cardinality != Cardinality::Repeated
                     }
                     Transform::Seconds => *ty == FieldType::Duration,
+                    // A quantity of the task container, never a payload field.
+                    Transform::JvmMemory => false,
                 };
                 if !fits {
                     let s = self.loc.narrow(span, &p.transform);
@@ -352,6 +354,7 @@ pub(super) fn parse_transform(text: &str) -> Transform {
         "NAME_VALUE_LIST" => Transform::NameValueList,
         "KEY_VALUE_LIST" => Transform::KeyValueList,
         "SECONDS" => Transform::Seconds,
+        "JVM_MEMORY" => Transform::JvmMemory,
         _ => Transform::AsIs,
     }
 }

@@ -81,15 +81,18 @@ impl FileCx<'_> {
             if c.max_entries > 0 && path.segments.iter().any(|s| !matches!(s, Segment::Key(_))) {
                 self.err(path_token, "max_entries counts a collection named by keys only; this path reaches into a list item", "max_entries");
             }
+            let transform = parse_transform(&c.transform);
+            let resource = self.context_resource(source, c, transform, span, path_token);
             context.push(ContextValue {
                 origin: self.origin(self.loc.narrow(span, &format!("\"{}\"", c.path))),
                 source,
                 path,
                 key_prefix: c.key_prefix.clone(),
                 chunk_size: c.chunk_size,
-                transform: parse_transform(&c.transform),
+                transform,
                 container_file: c.container_file.clone(),
                 max_entries: (c.max_entries > 0).then_some(c.max_entries),
+                resource,
             });
         }
         let status = self.status(r.status.unwrap_or_default(), span, &r.target);
@@ -275,6 +278,45 @@ impl FileCx<'_> {
         }
     }
 
+    /// The resource a CONTAINER_RESOURCE value names, checked; the `resource` selector and the
+    /// JVM_MEMORY transform belong to that source only.
+    fn context_resource(&mut self, source: ContextSource, c: &ContextOpt, transform: Transform, span: SourceSpan, path_token: SourceSpan) -> Option<ResourceRef> {
+        if source != ContextSource::ContainerResource {
+            if !c.resource.is_empty() {
+                let s = self.loc.narrow(span, &format!("\"{}\"", c.resource));
+                self.err(s, format!("`resource` names one resource of a CONTAINER_RESOURCE value; {source:?} takes none"), "resource");
+            }
+            if transform == Transform::JvmMemory {
+                let s = self.loc.narrow(span, "JVM_MEMORY");
+                self.err(s, format!("transform JVM_MEMORY converts a CONTAINER_RESOURCE quantity; {source:?} is not one"), "transform");
+            }
+            return None;
+        }
+        if !c.key_prefix.is_empty() {
+            self.err(path_token, "CONTAINER_RESOURCE is one value; it takes no key_prefix", "key_prefix");
+        }
+        if !matches!(transform, Transform::AsIs | Transform::JvmMemory) {
+            let s = self.loc.narrow(span, &c.transform);
+            self.err(s, format!("transform {} cannot apply to a CONTAINER_RESOURCE quantity (AS_IS or JVM_MEMORY)", c.transform), "transform");
+        }
+        let names = ResourceRef::NAMES.join(", ");
+        let Some(resource) = ResourceRef::parse(&c.resource) else {
+            let s = if c.resource.is_empty() { path_token } else { self.loc.narrow(span, &format!("\"{}\"", c.resource)) };
+            self.err_help(
+                s,
+                format!("CONTAINER_RESOURCE needs `resource: \"requests.<name>\"` or `\"limits.<name>\"`, not `{}`", c.resource),
+                "which resource",
+                format!("the name is one of {names}"),
+            );
+            return None;
+        };
+        if transform == Transform::JvmMemory && matches!(resource.name.as_str(), "cpu" | "nvidia.com/gpu") {
+            let s = self.loc.narrow(span, "JVM_MEMORY");
+            self.err(s, format!("transform JVM_MEMORY converts a size in bytes; `{resource}` is not one"), "transform");
+        }
+        Some(resource)
+    }
+
     pub(super) fn context_source(&mut self, text: &str, span: SourceSpan) -> Option<ContextSource> {
         match text {
             "" | "CONTEXT_SOURCE_UNSPECIFIED" => None,
@@ -292,6 +334,7 @@ impl FileCx<'_> {
             "SERVICE_ACCOUNT" => Some(ContextSource::ServiceAccount),
             "EXECUTION_LABELS" => Some(ContextSource::ExecutionLabels),
             "EXECUTION_ANNOTATIONS" => Some(ContextSource::ExecutionAnnotations),
+            "CONTAINER_RESOURCE" => Some(ContextSource::ContainerResource),
             other => {
                 self.err(span, format!("unknown context source `{other}`"), "unknown");
                 None

@@ -297,6 +297,18 @@ pub(super) fn context_value(plugin: &Plugin, task: &TaskType, c: &ContextValue) 
             let add = call("entry", quote! { key, value.clone(), #shape });
             quote! { for (key, value) in #entries { #add; } }
         }
+        ContextSource::ContainerResource => {
+            let Some(resource) = &c.resource else { return quote! {} };
+            let (side, name) = (lit(&resource.side), lit(&resource.name));
+            let value = if c.transform == Transform::JvmMemory {
+                let field = lit(&format!("template.container.resources.{resource}"));
+                quote! { machinery::container::jvm_memory(#field, &quantity)? }
+            } else {
+                quote! { quantity }
+            };
+            let set = call("set_if_absent", value);
+            quote! { if let Some(quantity) = cx.container_resource(#side, #name) { #set; } }
+        }
         ContextSource::ContainerCommandLine => {
             let set = call("set_if_absent", quote! { line });
             quote! { if let Some(line) = cx.container_command_line()? { #set; } }

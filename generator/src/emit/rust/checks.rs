@@ -137,6 +137,9 @@ pub(super) fn context_expr(source: ContextSource) -> TokenStream {
         ContextSource::ContainerArgs => quote! { cx.container_command.clone() },
         ContextSource::ContainerCommandLine => quote! { cx.container_command.as_deref().and_then(|c| machinery::container::command_line(c).ok()) },
         ContextSource::ContainerResources => quote! { cx.container_resources.clone() },
+        // Written by `build::context_value`, which knows the resource; lowering lets no other use
+        // (default_from, key_prefix) reach here.
+        ContextSource::ContainerResource => quote! { None::<String> },
         ContextSource::ServiceAccount => quote! { cx.service_account.clone() },
         // Entry sources are written entry by entry (see `build::context_value`); as one value
         // they are the JSON text of the collection.
