@@ -23,7 +23,7 @@ cargo run -q -p generator -- --check --crd-strict --crd-schema "$SHARED_DIR/crds
 
 # The example plugins written against published CRDs (kept as test data beside each example, with
 # their source and version): their golden trees are fresh and every resource fits, strictly.
-for example in ray; do
+for example in ray spark; do
   step "examples/$example fits its real CRD (strict) and its golden tree is fresh"
   cargo run -q -p generator -- --check --proto "examples/$example/proto" --out "generator/tests/golden/$example/expected" \
     --crd-strict --crd-schema "examples/$example/crds"

@@ -93,3 +93,15 @@ fn the_ray_example_passes_the_real_kuberay_crd() {
     let (.., checks) = generator::generate(&options).unwrap_or_else(|e| panic!("{}", generator::diagnostics::render(&e)));
     assert_eq!(checks.checked, vec!["kuberay-ray-job kuberay RayJob against ray.io_rayjobs.yaml"]);
 }
+
+/// The Spark example is written against the real SparkApplication CRD of spark-operator v2.4.0:
+/// every field, context value, constant and status path must be in it, with a type that fits.
+#[test]
+fn the_spark_example_passes_the_real_spark_operator_crd() {
+    let example = common::repo().join("examples/spark");
+    let mut options = common::options(example.join("proto"), std::path::PathBuf::new());
+    options.crd_schema.push(example.join("crds"));
+    options.crd_strict = true;
+    let (.., checks) = generator::generate(&options).unwrap_or_else(|e| panic!("{}", generator::diagnostics::render(&e)));
+    assert_eq!(checks.checked, vec!["spark-on-k8s-application spark-operator SparkApplication against sparkoperator.k8s.io_sparkapplications.yaml"]);
+}
