@@ -18,7 +18,6 @@ use futures_util::StreamExt;
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, Patch, PatchParams, PostParams, Preconditions};
 use kube::core::GroupVersionKind;
 use kube::runtime::reflector::{self, ObjectRef, Store};
-use kube::runtime::utils::Backoff;
 use kube::runtime::{WatchStreamExt, watcher};
 use serde_json::Value;
 
@@ -101,7 +100,12 @@ impl KubeStore {
                 stores.push((scope.clone(), writer.as_reader()));
                 let reads = resource.reads;
                 let trimmed = watcher(api, watcher::Config::default().labels(&selector))
-                    .backoff(WatchBackoff::default())
+                    // kube-runtime's client-go-like backoff (800 ms doubling to 30 s, with jitter,
+                    // reset after 120 s of health). A stale or lagging cache costs no wrong answer
+                    // here, only GET fallbacks (`get` reads through the API when the cache has not
+                    // seen an object), so there is no reason for a faster, hand-tuned schedule
+                    // that would hammer an API server that is already in trouble.
+                    .default_backoff()
                     .modify(move |object: &mut DynamicObject| trim(object, reads));
                 let events = reflector::reflector(writer, trimmed);
                 let what = format!("{}/{} in {}", resource.api_version, resource.plural, scope.as_deref().unwrap_or("all namespaces"));
@@ -381,50 +385,9 @@ fn store_error(error: kube::Error) -> StoreError {
     }
 }
 
-/// Watch restart delays: from 200 ms doubling to 10 s, reset by any successful event. Shorter than
-/// client-go's 800 ms - 30 s because a stale cache only costs GET fallbacks here, and a quick
-/// recovery keeps polls off the API.
-struct WatchBackoff {
-    next: Duration,
-}
-
-const WATCH_BACKOFF_MIN: Duration = Duration::from_millis(200);
-const WATCH_BACKOFF_MAX: Duration = Duration::from_secs(10);
-
-impl Default for WatchBackoff {
-    fn default() -> Self {
-        Self { next: WATCH_BACKOFF_MIN }
-    }
-}
-
-impl Iterator for WatchBackoff {
-    type Item = Duration;
-
-    fn next(&mut self) -> Option<Duration> {
-        let current = self.next;
-        self.next = (self.next * 2).min(WATCH_BACKOFF_MAX);
-        Some(current)
-    }
-}
-
-impl Backoff for WatchBackoff {
-    fn reset(&mut self) {
-        self.next = WATCH_BACKOFF_MIN;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_to_a_cap_and_resets() {
-        let mut b = WatchBackoff::default();
-        let first: Vec<u128> = b.by_ref().take(8).map(|d| d.as_millis()).collect();
-        assert_eq!(first, [200, 400, 800, 1600, 3200, 6400, 10_000, 10_000]);
-        b.reset();
-        assert_eq!(b.next(), Some(WATCH_BACKOFF_MIN));
-    }
 
     #[test]
     fn errors_are_sorted_by_retry_worthiness() {
