@@ -120,7 +120,8 @@ def task_error(prefix: str) -> str | None:
         files.get_data(remote, local)
         document = errors_pb2.ErrorDocument()
         with open(local, "rb") as f:
-            document.ParseFromString(f.read())
+            # The protobuf runtime's methods carry no annotations.
+            typing.cast(typing.Any, document).ParseFromString(f.read())
     message = document.error.message
     # flytekit's text is the traceback, then `Message:` and the exception; the exception is what
     # fits a short failure reason.

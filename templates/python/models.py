@@ -52,11 +52,11 @@ class {{ e.name }}(enum.Enum):
 {%- for m in messages %}
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class {{ m.name }}:
 {{ m.docstring }}
 {% for f in m.fields %}
-    {{ f.name }}: {{ f.hint }} = {{ f.default }}
+    {{ f.name }}: {{ f.hint }}{% if let Some(d) = f.default %} = {{ d }}{% endif %}
 {%- endfor %}
 
     def validate(self, path: str = "", target: str | None = None) -> None:

@@ -55,7 +55,7 @@ class {{ t.class }}({{ t.base }}):
         self,
         name: str,
         config: {{ t.config }},
-        container_task: ContainerPayloadTask | None = None,
+        container_task: PythonFunctionTask[typing.Any] | None = None,
         **kwargs: typing.Any,
     ) -> None:
         super().__init__(name, config, container_task=container_task, **kwargs)

@@ -42,12 +42,14 @@ CASES = {
         lambda: builtin(channels=[]),
         "channels: is required",
     ),
+    # Leaving a required field out is a TypeError (it has no default); an empty value given
+    # explicitly is still caught at its field.
     "required string in a nested message": (
-        lambda: builtin(resources=sm.ResourceConfig()),
+        lambda: builtin(resources=sm.ResourceConfig(instance_type="")),
         "resources.instance_type: is required",
     ),
     "required enum": (
-        lambda: tuning(objective=sm.TuningObjective(metric_name="validation:auc")),
+        lambda: tuning(objective=sm.TuningObjective(objective_type=sm.ObjectiveType.UNSPECIFIED, metric_name="validation:auc")),
         "objective.objective_type: is required",
     ),
     "min of a number with a declared default": (

@@ -75,7 +75,8 @@ struct MessageView {
 struct FieldDecl {
     name: String,
     hint: String,
-    default: String,
+    /// `None` for a field the user must give: the dataclass then has no default for it.
+    default: Option<String>,
 }
 
 #[derive(Template)]
@@ -173,6 +174,8 @@ pub fn emit(plugin: &Plugin) -> Vec<GeneratedFile> {
     push(format!("{root}/{package}/__init__.py"), render(&init_py(plugin, &header)));
     push(format!("{root}/{package}/models.py"), render(&models_py(plugin, &header)));
     push(format!("{root}/{package}/tasks.py"), render(&tasks_py(plugin, &header)));
+    // PEP 561: type checkers read the package's own annotations only when this marker is there.
+    push(format!("{root}/{package}/py.typed"), String::new());
     push(format!("{root}/{package}/_support.py"), render(&SupportPy { header: header.clone() }));
     push(format!("{root}/{package}/_base.py"), render(&BasePy { header: header.clone() }));
     push(format!("{root}/{package}/_job.py"), render(&JobPy { header: header.clone() }));
@@ -404,7 +407,9 @@ fn models_py(plugin: &Plugin, header: &str) -> ModelsPy {
     let uses_datetime = plugin.messages.iter().flat_map(|m| &m.fields).any(|f| f.ty == FieldType::Duration);
     let text = format!(
         "Payload models of the `{}` plugin, from `{}`.\n\n\
-         Dataclass fields follow the proto declaration order. `validate()` applies the declared rules and \
+         Every dataclass takes keyword arguments only, one per field in proto declaration order; a field \
+         whose rules say required and that nothing fills by default has no default, so leaving it out \
+         is a `TypeError` (and a type checker's error). `validate()` applies the declared rules and \
          raises `ValueError` naming the dotted path of the first offending field; `to_dict()` gives the \
          proto3 JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums \
          by proto value name).",
@@ -482,20 +487,29 @@ fn has_presence(f: &Field) -> bool {
         || (f.cardinality == Cardinality::Single && matches!(f.ty, FieldType::Message(_) | FieldType::Duration))
 }
 
+/// Whether the user must give the field: it is required and neither a default nor the backend's
+/// context fills it. Such a field is a keyword argument without a default, so leaving it out is
+/// a `TypeError` at construction (and a type checker's error) instead of a `""` or `None`.
+fn user_required(f: &Field) -> bool {
+    f.validation.required && f.default.is_none() && f.default_from.is_none()
+}
+
 fn field_decl(plugin: &Plugin, f: &Field) -> FieldDecl {
     let base = scalar_hint(plugin, &f.ty);
+    let required = user_required(f);
     let hint = match f.cardinality {
         Cardinality::Repeated => format!("list[{base}]"),
         Cardinality::Map => format!("dict[str, {base}]"),
-        _ if has_presence(f) => format!("{base} | None"),
+        _ if has_presence(f) && !required => format!("{base} | None"),
         _ => base,
     };
     let default = match (&f.cardinality, &f.default) {
-        (Cardinality::Repeated, _) => "dataclasses.field(default_factory=list)".to_string(),
-        (Cardinality::Map, _) => "dataclasses.field(default_factory=dict)".to_string(),
-        (_, Some(value)) => default_literal(plugin, &f.ty, value),
-        _ if has_presence(f) => "None".to_string(),
-        _ => zero_literal(plugin, &f.ty),
+        _ if required => None,
+        (Cardinality::Repeated, _) => Some("dataclasses.field(default_factory=list)".to_string()),
+        (Cardinality::Map, _) => Some("dataclasses.field(default_factory=dict)".to_string()),
+        (_, Some(value)) => Some(default_literal(plugin, &f.ty, value)),
+        _ if has_presence(f) => Some("None".to_string()),
+        _ => Some(zero_literal(plugin, &f.ty)),
     };
     FieldDecl { name: f.python_name.clone(), hint, default }
 }
@@ -652,35 +666,37 @@ fn field_checks(plugin: &Plugin, m: &Message, f: &Field) -> Vec<String> {
         gated.push(format!("_support.unsupported_field(p, target, {{{}}}{everywhere})", unsupported.join(", ")));
     }
 
+    // Each loop has its own element name: a type checker gives one name one type per function.
+    let item = format!("{}_item", f.python_name);
     match f.cardinality {
         Cardinality::Repeated => {
             items.push("q = f\"{p}[{i}]\"".to_string());
-            items.push(expect(plugin, &f.ty, "item", "q", false));
+            items.push(expect(plugin, &f.ty, &item, "q", false));
             match &f.ty {
-                FieldType::String => items.extend(string_rules(v, "item", "q")),
-                FieldType::Enum(_) => items.push("_support.enum_target(q, item, target)".into()),
-                FieldType::Message(_) => items.push("item.validate(q, target)".into()),
+                FieldType::String => items.extend(string_rules(v, &item, "q")),
+                FieldType::Enum(_) => items.push(format!("_support.enum_target(q, {item}, target)")),
+                FieldType::Message(_) => items.push(format!("{item}.validate(q, target)")),
                 _ => {}
             }
         }
         Cardinality::Map => {
             items.push("q = f\"{p}[{key!r}]\"".to_string());
             items.push("_support.expect(q, key, str)".to_string());
-            items.push(expect(plugin, &f.ty, "item", "q", false));
+            items.push(expect(plugin, &f.ty, &item, "q", false));
             // Length bounds apply to keys and values, a pattern to keys only and a Kubernetes
             // value type to values only (as on the backend).
             items.extend(key_rules(v, "key", "q"));
             if f.ty == FieldType::String {
-                items.extend(kind_rule(v, "item", "q"));
+                items.extend(kind_rule(v, &item, "q"));
             }
             match &f.ty {
                 FieldType::String if v.min_len.is_some() || v.max_len.is_some() => items.push(format!(
-                    "_support.length(q, item, {}, {})",
+                    "_support.length(q, {item}, {}, {})",
                     py_opt_u32(v.min_len),
                     py_opt_u32(v.max_len)
                 )),
-                FieldType::Enum(_) => items.push("_support.enum_target(q, item, target)".into()),
-                FieldType::Message(_) => items.push("item.validate(q, target)".into()),
+                FieldType::Enum(_) => items.push(format!("_support.enum_target(q, {item}, target)")),
+                FieldType::Message(_) => items.push(format!("{item}.validate(q, target)")),
                 _ => {}
             }
         }
@@ -689,8 +705,8 @@ fn field_checks(plugin: &Plugin, m: &Message, f: &Field) -> Vec<String> {
 
     out.extend(block(format!("if {set}:"), gated));
     match f.cardinality {
-        Cardinality::Repeated => out.extend(block(format!("for i, item in enumerate({value}):"), items)),
-        Cardinality::Map => out.extend(block(format!("for key, item in {value}.items():"), items)),
+        Cardinality::Repeated => out.extend(block(format!("for i, {item} in enumerate({value}):"), items)),
+        Cardinality::Map => out.extend(block(format!("for key, {item} in {value}.items():"), items)),
         _ => {}
     }
     for list in &v.keys_not_in {
@@ -839,6 +855,18 @@ fn flyte_type(t: &FlyteType) -> String {
     }
 }
 
+/// The flytekit type as a Python expression: a blob format goes through `_base.with_format`, since
+/// `FlyteFile["csv"]` reads to a type checker as a forward reference to a name `csv`.
+fn flyte_type_expr(t: &FlyteType) -> String {
+    match t {
+        FlyteType::Blob { format, multipart } if !format.is_empty() => {
+            let class = if *multipart { "FlyteDirectory" } else { "FlyteFile" };
+            format!("with_format({class}, {})", py_str(format))
+        }
+        other => flyte_type(other),
+    }
+}
+
 fn describe_flyte_type(t: &FlyteType) -> String {
     match t {
         FlyteType::Blob { format, .. } if !format.is_empty() => format!("{}, format `{format}`", flyte_type(&strip_format(t))),
@@ -879,8 +907,8 @@ fn tasks_py(plugin: &Plugin, header: &str) -> TasksPy {
         let mut inputs = Vec::new();
         let mut doc_inputs = Vec::new();
         for i in &t.inputs {
-            let ty = flyte_type(&i.ty);
-            types_used.push(ty.clone());
+            let ty = flyte_type_expr(&i.ty);
+            types_used.push(flyte_type(&i.ty));
             let required = if i.required { "True" } else { "False" };
             let optional = if i.required { "" } else { ", optional" };
             match (&i.name, &i.per_element_of, &i.name_field) {
@@ -910,8 +938,8 @@ fn tasks_py(plugin: &Plugin, header: &str) -> TasksPy {
                 _ => panic!("generator bug: input without a name or element list"),
             }
         }
-        let outputs: Vec<(String, String)> = t.outputs.iter().map(|o| (py_str(&o.name), flyte_type(&o.ty))).collect();
-        types_used.extend(outputs.iter().map(|(_, ty)| ty.clone()));
+        let outputs: Vec<(String, String)> = t.outputs.iter().map(|o| (py_str(&o.name), flyte_type_expr(&o.ty))).collect();
+        types_used.extend(t.outputs.iter().map(|o| flyte_type(&o.ty)));
         let accepts = accepts_container_task(t);
         let container_parameters: Vec<String> = t
             .container_parameters
@@ -991,11 +1019,15 @@ fn tasks_py(plugin: &Plugin, header: &str) -> TasksPy {
     if tasks.iter().any(|t| t.runs_task_container) {
         flytekit_imports.insert(0, "from flytekit.core.task import TaskPlugins".to_string());
     }
+    // Sorted as isort wants: `python_function_task` before `task`.
+    if tasks.iter().any(|t| t.accepts_container_task) {
+        flytekit_imports.insert(0, "from flytekit.core.python_function_task import PythonFunctionTask".to_string());
+    }
     let mut base_imports = Vec::new();
     if tasks.iter().any(|t| !t.container_parameters.is_empty()) {
         base_imports.push("ContainerParameters");
     }
-    if tasks.iter().any(|t| t.runs_task_container || t.accepts_container_task) {
+    if tasks.iter().any(|t| t.runs_task_container) {
         base_imports.push("ContainerPayloadTask");
     }
     if tasks.iter().flat_map(|t| &t.inputs).any(|i| i.starts_with("ElementInputs(")) {
@@ -1006,6 +1038,9 @@ fn tasks_py(plugin: &Plugin, header: &str) -> TasksPy {
     }
     if tasks.iter().any(|t| !t.runs_task_container) {
         base_imports.push("PayloadTask");
+    }
+    if types_used.iter().any(|t| t.contains('[')) {
+        base_imports.push("with_format");
     }
     let text = format!(
         "Flyte task classes of the `{}` plugin: one per task type of `{}`.\n\n\

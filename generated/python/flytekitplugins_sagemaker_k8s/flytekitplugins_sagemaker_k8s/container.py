@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 from . import _job
-from ._job import HostContext
+# Re-exported (`as`), so type checkers let the package's `__init__` import it from here.
+from ._job import HostContext as HostContext
 
 CONTRACT = _job.Contract(
     root="/opt/ml",

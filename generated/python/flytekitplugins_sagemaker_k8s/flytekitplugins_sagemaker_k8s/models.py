@@ -1,10 +1,12 @@
 # @generated from sagemaker/sagemaker.proto by `cargo run -p generator`. Do not edit: change the .proto and regenerate.
 """Payload models of the `sagemaker` plugin, from `sagemaker/sagemaker.proto`.
 
-Dataclass fields follow the proto declaration order. `validate()` applies the declared rules and
-raises `ValueError` naming the dotted path of the first offending field; `to_dict()` gives the
-proto3 JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums
-by proto value name).
+Every dataclass takes keyword arguments only, one per field in proto declaration order; a field
+whose rules say required and that nothing fills by default has no default, so leaving it out is a
+`TypeError` (and a type checker's error). `validate()` applies the declared rules and raises
+`ValueError` naming the dotted path of the first offending field; `to_dict()` gives the proto3
+JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums by
+proto value name).
 """
 
 from __future__ import annotations
@@ -365,7 +367,7 @@ _WARM_START_TYPE_API: dict[str, str | None] = {
 _WARM_START_TYPE_UNSUPPORTED_IN: dict[str, tuple[str, ...]] = {}
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class BuiltinAlgorithmTrainingJob:
     """Trains a model with one of SageMaker's built-in algorithms (XGBoost, Linear Learner, BlazingText
     and so on) or with any ready-made training image, without running your own Python code.
@@ -453,9 +455,9 @@ class BuiltinAlgorithmTrainingJob:
     training_image: str = ""
     input_mode: InputMode = InputMode.FILE
     metric_definitions: list[MetricDefinition] = dataclasses.field(default_factory=list)
-    channels: list[Channel] = dataclasses.field(default_factory=list)
+    channels: list[Channel]
     hyperparameters: dict[str, str] = dataclasses.field(default_factory=dict)
-    resources: ResourceConfig | None = None
+    resources: ResourceConfig
     stopping_condition: StoppingCondition | None = None
     enable_managed_spot_training: bool = False
     checkpoint: CheckpointConfig | None = None
@@ -498,29 +500,29 @@ class BuiltinAlgorithmTrainingJob:
         _support.expect_list(p, self.metric_definitions)
         if self.metric_definitions:
             _support.count(p, self.metric_definitions, None, 40)
-        for i, item in enumerate(self.metric_definitions):
+        for i, metric_definitions_item in enumerate(self.metric_definitions):
             q = f"{p}[{i}]"
-            _support.expect(q, item, MetricDefinition)
-            item.validate(q, target)
+            _support.expect(q, metric_definitions_item, MetricDefinition)
+            metric_definitions_item.validate(q, target)
         p = _support.join(path, "channels")
         _support.expect_list(p, self.channels)
         _support.required(p, bool(self.channels))
         if self.channels:
             _support.count(p, self.channels, 1, 20)
-        for i, item in enumerate(self.channels):
+        for i, channels_item in enumerate(self.channels):
             q = f"{p}[{i}]"
-            _support.expect(q, item, Channel)
-            item.validate(q, target)
+            _support.expect(q, channels_item, Channel)
+            channels_item.validate(q, target)
         p = _support.join(path, "hyperparameters")
         _support.expect_map(p, self.hyperparameters)
         if self.hyperparameters:
             _support.count(p, self.hyperparameters, None, 100)
-        for key, item in self.hyperparameters.items():
+        for key, hyperparameters_item in self.hyperparameters.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, hyperparameters_item, str)
             _support.length(q, key, None, 256)
-            _support.length(q, item, None, 256)
+            _support.length(q, hyperparameters_item, None, 256)
         p = _support.join(path, "resources")
         _support.expect(p, self.resources, ResourceConfig, optional=True)
         _support.required(p, self.resources is not None)
@@ -558,13 +560,13 @@ class BuiltinAlgorithmTrainingJob:
         if self.environment:
             _support.count(p, self.environment, None, 100)
             _support.unsupported_field(p, target, {"operator": "The operator's TrainingJob has no environment field."})
-        for key, item in self.environment.items():
+        for key, environment_item in self.environment.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, environment_item, str)
             _support.length(q, key, None, 512)
             _support.pattern(q, key, "^[a-zA-Z_][a-zA-Z0-9_]*$")
-            _support.length(q, item, None, 512)
+            _support.length(q, environment_item, None, 512)
         p = _support.join(path, "max_retry_attempts")
         _support.expect_int(p, self.max_retry_attempts, "int64")
         if self.max_retry_attempts:
@@ -574,12 +576,12 @@ class BuiltinAlgorithmTrainingJob:
         _support.expect_map(p, self.tags)
         if self.tags:
             _support.count(p, self.tags, None, 50)
-        for key, item in self.tags.items():
+        for key, tags_item in self.tags.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, tags_item, str)
             _support.length(q, key, None, 256)
-            _support.length(q, item, None, 256)
+            _support.length(q, tags_item, None, 256)
         p = _support.join(path, "role_arn")
         _support.expect(p, self.role_arn, str)
         if self.role_arn:
@@ -639,7 +641,7 @@ class BuiltinAlgorithmTrainingJob:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class CategoricalParameterRange:
     """A hyperparameter searched over a list of values, for example optimiser names.
 
@@ -650,8 +652,8 @@ class CategoricalParameterRange:
             Rules: required; 1 to 30 entries; each at most 256 characters.
     """
 
-    name: str = ""
-    values: list[str] = dataclasses.field(default_factory=list)
+    name: str
+    values: list[str]
 
     def validate(self, path: str = "", target: str | None = None) -> None:
         """Checks the declared rules here and in every nested message.
@@ -670,10 +672,10 @@ class CategoricalParameterRange:
         _support.required(p, bool(self.values))
         if self.values:
             _support.count(p, self.values, 1, 30)
-        for i, item in enumerate(self.values):
+        for i, values_item in enumerate(self.values):
             q = f"{p}[{i}]"
-            _support.expect(q, item, str)
-            _support.length(q, item, None, 256)
+            _support.expect(q, values_item, str)
+            _support.length(q, values_item, None, 256)
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -685,7 +687,7 @@ class CategoricalParameterRange:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class Channel:
     """One named stream of training data read from S3. Inside the container it appears under
     `/opt/ml/input/data/<name>`. The S3 location is not fixed on the task: it comes from the task
@@ -714,7 +716,7 @@ class Channel:
             Rules: at most 16 entries; each at most 256 characters.
     """
 
-    name: str = ""
+    name: str
     s3_uri: str = ""
     content_type: str = ""
     compression: CompressionType = CompressionType.UNSPECIFIED
@@ -761,10 +763,10 @@ class Channel:
         _support.expect_list(p, self.attribute_names)
         if self.attribute_names:
             _support.count(p, self.attribute_names, None, 16)
-        for i, item in enumerate(self.attribute_names):
+        for i, attribute_names_item in enumerate(self.attribute_names):
             q = f"{p}[{i}]"
-            _support.expect(q, item, str)
-            _support.length(q, item, None, 256)
+            _support.expect(q, attribute_names_item, str)
+            _support.length(q, attribute_names_item, None, 256)
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -788,7 +790,7 @@ class Channel:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class CheckpointConfig:
     """Where a training job's local checkpoint directory is mirrored in S3. SageMaker uploads what
     the job writes there and restores it when a spot job resumes.
@@ -802,7 +804,7 @@ class CheckpointConfig:
             Rules: at most 4096 characters.
     """
 
-    s3_uri: str = ""
+    s3_uri: str
     local_path: str = ""
 
     def validate(self, path: str = "", target: str | None = None) -> None:
@@ -833,7 +835,7 @@ class CheckpointConfig:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class ContinuousParameterRange:
     """A hyperparameter searched over an interval of real numbers. Always set both bounds, including
     a bound of zero.
@@ -849,7 +851,7 @@ class ContinuousParameterRange:
             spanning orders of magnitude, such as learning rates.
     """
 
-    name: str = ""
+    name: str
     min_value: float | None = None
     max_value: float | None = None
     scaling_type: ScalingType = ScalingType.AUTO
@@ -891,7 +893,7 @@ class ContinuousParameterRange:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class CustomTrainingJob:
     """Runs the Flyte task's own container image as a SageMaker training job, so that a Python
     function decorated as a task trains on SageMaker instances (including multi-instance
@@ -993,7 +995,7 @@ class CustomTrainingJob:
     channels: list[Channel] = dataclasses.field(default_factory=list)
     hyperparameters: dict[str, str] = dataclasses.field(default_factory=dict)
     distributed_protocol: DistributedProtocol = DistributedProtocol.UNSPECIFIED
-    resources: ResourceConfig | None = None
+    resources: ResourceConfig
     stopping_condition: StoppingCondition | None = None
     enable_managed_spot_training: bool = False
     checkpoint: CheckpointConfig | None = None
@@ -1022,28 +1024,28 @@ class CustomTrainingJob:
         _support.expect_list(p, self.metric_definitions)
         if self.metric_definitions:
             _support.count(p, self.metric_definitions, None, 40)
-        for i, item in enumerate(self.metric_definitions):
+        for i, metric_definitions_item in enumerate(self.metric_definitions):
             q = f"{p}[{i}]"
-            _support.expect(q, item, MetricDefinition)
-            item.validate(q, target)
+            _support.expect(q, metric_definitions_item, MetricDefinition)
+            metric_definitions_item.validate(q, target)
         p = _support.join(path, "channels")
         _support.expect_list(p, self.channels)
         if self.channels:
             _support.count(p, self.channels, None, 20)
-        for i, item in enumerate(self.channels):
+        for i, channels_item in enumerate(self.channels):
             q = f"{p}[{i}]"
-            _support.expect(q, item, Channel)
-            item.validate(q, target)
+            _support.expect(q, channels_item, Channel)
+            channels_item.validate(q, target)
         p = _support.join(path, "hyperparameters")
         _support.expect_map(p, self.hyperparameters)
         if self.hyperparameters:
             _support.count(p, self.hyperparameters, None, 100)
-        for key, item in self.hyperparameters.items():
+        for key, hyperparameters_item in self.hyperparameters.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, hyperparameters_item, str)
             _support.length(q, key, None, 256)
-            _support.length(q, item, None, 256)
+            _support.length(q, hyperparameters_item, None, 256)
         p = _support.join(path, "distributed_protocol")
         _support.expect(p, self.distributed_protocol, DistributedProtocol)
         _support.enum_target(p, self.distributed_protocol, target)
@@ -1086,13 +1088,13 @@ class CustomTrainingJob:
         if self.environment:
             _support.count(p, self.environment, None, 100)
             _support.unsupported_field(p, target, {"operator": "The operator's TrainingJob has no environment field."})
-        for key, item in self.environment.items():
+        for key, environment_item in self.environment.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, environment_item, str)
             _support.length(q, key, None, 512)
             _support.pattern(q, key, "^[a-zA-Z_][a-zA-Z0-9_]*$")
-            _support.length(q, item, None, 512)
+            _support.length(q, environment_item, None, 512)
         p = _support.join(path, "max_retry_attempts")
         _support.expect_int(p, self.max_retry_attempts, "int64")
         if self.max_retry_attempts:
@@ -1102,12 +1104,12 @@ class CustomTrainingJob:
         _support.expect_map(p, self.tags)
         if self.tags:
             _support.count(p, self.tags, None, 50)
-        for key, item in self.tags.items():
+        for key, tags_item in self.tags.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, tags_item, str)
             _support.length(q, key, None, 256)
-            _support.length(q, item, None, 256)
+            _support.length(q, tags_item, None, 256)
         p = _support.join(path, "role_arn")
         _support.expect(p, self.role_arn, str)
         if self.role_arn:
@@ -1163,7 +1165,7 @@ class CustomTrainingJob:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class HyperparameterTuningJob:
     """Searches for the best hyperparameters by running many training jobs and keeping the one with
     the best value of an objective metric.
@@ -1272,13 +1274,13 @@ class HyperparameterTuningJob:
     algorithm_name: str = ""
     algorithm_version: str = ""
     training_image: str = ""
-    objective: TuningObjective | None = None
+    objective: TuningObjective
     continuous_ranges: list[ContinuousParameterRange] = dataclasses.field(default_factory=list)
     integer_ranges: list[IntegerParameterRange] = dataclasses.field(default_factory=list)
     categorical_ranges: list[CategoricalParameterRange] = dataclasses.field(default_factory=list)
     strategy: TuningStrategy = TuningStrategy.BAYESIAN
     max_number_of_training_jobs: int = 0
-    max_parallel_training_jobs: int = 0
+    max_parallel_training_jobs: int
     early_stopping: EarlyStoppingType = EarlyStoppingType.OFF
     warm_start: WarmStartConfig | None = None
     input_mode: InputMode = InputMode.FILE
@@ -1286,7 +1288,7 @@ class HyperparameterTuningJob:
     channels: list[Channel] = dataclasses.field(default_factory=list)
     hyperparameters: dict[str, str] = dataclasses.field(default_factory=dict)
     distributed_protocol: DistributedProtocol = DistributedProtocol.UNSPECIFIED
-    resources: ResourceConfig | None = None
+    resources: ResourceConfig
     stopping_condition: StoppingCondition | None = None
     enable_managed_spot_training: bool = False
     checkpoint: CheckpointConfig | None = None
@@ -1331,26 +1333,26 @@ class HyperparameterTuningJob:
         _support.expect_list(p, self.continuous_ranges)
         if self.continuous_ranges:
             _support.count(p, self.continuous_ranges, None, 30)
-        for i, item in enumerate(self.continuous_ranges):
+        for i, continuous_ranges_item in enumerate(self.continuous_ranges):
             q = f"{p}[{i}]"
-            _support.expect(q, item, ContinuousParameterRange)
-            item.validate(q, target)
+            _support.expect(q, continuous_ranges_item, ContinuousParameterRange)
+            continuous_ranges_item.validate(q, target)
         p = _support.join(path, "integer_ranges")
         _support.expect_list(p, self.integer_ranges)
         if self.integer_ranges:
             _support.count(p, self.integer_ranges, None, 30)
-        for i, item in enumerate(self.integer_ranges):
+        for i, integer_ranges_item in enumerate(self.integer_ranges):
             q = f"{p}[{i}]"
-            _support.expect(q, item, IntegerParameterRange)
-            item.validate(q, target)
+            _support.expect(q, integer_ranges_item, IntegerParameterRange)
+            integer_ranges_item.validate(q, target)
         p = _support.join(path, "categorical_ranges")
         _support.expect_list(p, self.categorical_ranges)
         if self.categorical_ranges:
             _support.count(p, self.categorical_ranges, None, 30)
-        for i, item in enumerate(self.categorical_ranges):
+        for i, categorical_ranges_item in enumerate(self.categorical_ranges):
             q = f"{p}[{i}]"
-            _support.expect(q, item, CategoricalParameterRange)
-            item.validate(q, target)
+            _support.expect(q, categorical_ranges_item, CategoricalParameterRange)
+            categorical_ranges_item.validate(q, target)
         p = _support.join(path, "strategy")
         _support.expect(p, self.strategy, TuningStrategy)
         _support.enum_target(p, self.strategy, target)
@@ -1377,28 +1379,28 @@ class HyperparameterTuningJob:
         _support.expect_list(p, self.metric_definitions)
         if self.metric_definitions:
             _support.count(p, self.metric_definitions, None, 40)
-        for i, item in enumerate(self.metric_definitions):
+        for i, metric_definitions_item in enumerate(self.metric_definitions):
             q = f"{p}[{i}]"
-            _support.expect(q, item, MetricDefinition)
-            item.validate(q, target)
+            _support.expect(q, metric_definitions_item, MetricDefinition)
+            metric_definitions_item.validate(q, target)
         p = _support.join(path, "channels")
         _support.expect_list(p, self.channels)
         if self.channels:
             _support.count(p, self.channels, None, 20)
-        for i, item in enumerate(self.channels):
+        for i, channels_item in enumerate(self.channels):
             q = f"{p}[{i}]"
-            _support.expect(q, item, Channel)
-            item.validate(q, target)
+            _support.expect(q, channels_item, Channel)
+            channels_item.validate(q, target)
         p = _support.join(path, "hyperparameters")
         _support.expect_map(p, self.hyperparameters)
         if self.hyperparameters:
             _support.count(p, self.hyperparameters, None, 100)
-        for key, item in self.hyperparameters.items():
+        for key, hyperparameters_item in self.hyperparameters.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, hyperparameters_item, str)
             _support.length(q, key, None, 256)
-            _support.length(q, item, None, 256)
+            _support.length(q, hyperparameters_item, None, 256)
         _support.keys_not_in(p, self.hyperparameters, self.continuous_ranges, "continuous_ranges")
         _support.keys_not_in(p, self.hyperparameters, self.integer_ranges, "integer_ranges")
         _support.keys_not_in(p, self.hyperparameters, self.categorical_ranges, "categorical_ranges")
@@ -1443,10 +1445,10 @@ class HyperparameterTuningJob:
         _support.expect_map(p, self.environment)
         if self.environment:
             _support.unsupported_field(p, target, {"ack": "The ACK HyperParameterTuningJob's training job definition has no environment field.", "operator": "The operator's HyperparameterTuningJob has no environment field."}, everywhere=True)
-        for key, item in self.environment.items():
+        for key, environment_item in self.environment.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, environment_item, str)
         p = _support.join(path, "max_retry_attempts")
         _support.expect_int(p, self.max_retry_attempts, "int64")
         if self.max_retry_attempts:
@@ -1456,12 +1458,12 @@ class HyperparameterTuningJob:
         _support.expect_map(p, self.tags)
         if self.tags:
             _support.count(p, self.tags, None, 50)
-        for key, item in self.tags.items():
+        for key, tags_item in self.tags.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, tags_item, str)
             _support.length(q, key, None, 256)
-            _support.length(q, item, None, 256)
+            _support.length(q, tags_item, None, 256)
         p = _support.join(path, "role_arn")
         _support.expect(p, self.role_arn, str)
         if self.role_arn:
@@ -1541,7 +1543,7 @@ class HyperparameterTuningJob:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class IntegerParameterRange:
     """A hyperparameter searched over an interval of whole numbers. Always set both bounds,
     including a bound of zero.
@@ -1556,7 +1558,7 @@ class IntegerParameterRange:
             allowed for integer ranges.
     """
 
-    name: str = ""
+    name: str
     min_value: int | None = None
     max_value: int | None = None
     scaling_type: ScalingType = ScalingType.AUTO
@@ -1598,7 +1600,7 @@ class IntegerParameterRange:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class MetricDefinition:
     """A metric that SageMaker extracts from the training log with a regular expression and
     publishes to CloudWatch (and that a tuning job can optimise).
@@ -1612,8 +1614,8 @@ class MetricDefinition:
             Rules: required; at most 500 characters.
     """
 
-    name: str = ""
-    regex: str = ""
+    name: str
+    regex: str
 
     def validate(self, path: str = "", target: str | None = None) -> None:
         """Checks the declared rules here and in every nested message.
@@ -1643,7 +1645,7 @@ class MetricDefinition:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class ResourceConfig:
     """The compute resources of a training job.
 
@@ -1662,7 +1664,7 @@ class ResourceConfig:
             Rules: at most 2048 characters.
     """
 
-    instance_type: str = ""
+    instance_type: str
     instance_count: int = 1
     volume_size_gb: int = 30
     volume_kms_key_id: str = ""
@@ -1705,7 +1707,7 @@ class ResourceConfig:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class StoppingCondition:
     """Time limits for a training job. When a limit is reached SageMaker stops the job (giving it
     120 seconds to save its work) and the Flyte task fails with a timeout message.
@@ -1749,7 +1751,7 @@ class StoppingCondition:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class TuningObjective:
     """What a tuning job optimises.
 
@@ -1763,8 +1765,8 @@ class TuningObjective:
             Rules: required; at most 255 characters.
     """
 
-    objective_type: ObjectiveType = ObjectiveType.UNSPECIFIED
-    metric_name: str = ""
+    objective_type: ObjectiveType
+    metric_name: str
 
     def validate(self, path: str = "", target: str | None = None) -> None:
         """Checks the declared rules here and in every nested message.
@@ -1793,7 +1795,7 @@ class TuningObjective:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class VpcConfig:
     """The VPC subnets and security groups the training instances are attached to. Without it the
     instances run in a network managed by SageMaker.
@@ -1807,8 +1809,8 @@ class VpcConfig:
             `^[-0-9a-zA-Z]+$`.
     """
 
-    security_group_ids: list[str] = dataclasses.field(default_factory=list)
-    subnets: list[str] = dataclasses.field(default_factory=list)
+    security_group_ids: list[str]
+    subnets: list[str]
 
     def validate(self, path: str = "", target: str | None = None) -> None:
         """Checks the declared rules here and in every nested message.
@@ -1822,21 +1824,21 @@ class VpcConfig:
         _support.required(p, bool(self.security_group_ids))
         if self.security_group_ids:
             _support.count(p, self.security_group_ids, 1, 5)
-        for i, item in enumerate(self.security_group_ids):
+        for i, security_group_ids_item in enumerate(self.security_group_ids):
             q = f"{p}[{i}]"
-            _support.expect(q, item, str)
-            _support.length(q, item, None, 32)
-            _support.pattern(q, item, "^[-0-9a-zA-Z]+$")
+            _support.expect(q, security_group_ids_item, str)
+            _support.length(q, security_group_ids_item, None, 32)
+            _support.pattern(q, security_group_ids_item, "^[-0-9a-zA-Z]+$")
         p = _support.join(path, "subnets")
         _support.expect_list(p, self.subnets)
         _support.required(p, bool(self.subnets))
         if self.subnets:
             _support.count(p, self.subnets, 1, 16)
-        for i, item in enumerate(self.subnets):
+        for i, subnets_item in enumerate(self.subnets):
             q = f"{p}[{i}]"
-            _support.expect(q, item, str)
-            _support.length(q, item, None, 32)
-            _support.pattern(q, item, "^[-0-9a-zA-Z]+$")
+            _support.expect(q, subnets_item, str)
+            _support.length(q, subnets_item, None, 32)
+            _support.pattern(q, subnets_item, "^[-0-9a-zA-Z]+$")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -1848,7 +1850,7 @@ class VpcConfig:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class WarmStartConfig:
     """Starts a tuning job from what earlier tuning jobs learned.
 
@@ -1859,8 +1861,8 @@ class WarmStartConfig:
             Rules: required.
     """
 
-    parents: list[WarmStartParent] = dataclasses.field(default_factory=list)
-    warm_start_type: WarmStartType = WarmStartType.UNSPECIFIED
+    parents: list[WarmStartParent]
+    warm_start_type: WarmStartType
 
     def validate(self, path: str = "", target: str | None = None) -> None:
         """Checks the declared rules here and in every nested message.
@@ -1874,10 +1876,10 @@ class WarmStartConfig:
         _support.required(p, bool(self.parents))
         if self.parents:
             _support.count(p, self.parents, 1, 5)
-        for i, item in enumerate(self.parents):
+        for i, parents_item in enumerate(self.parents):
             q = f"{p}[{i}]"
-            _support.expect(q, item, WarmStartParent)
-            item.validate(q, target)
+            _support.expect(q, parents_item, WarmStartParent)
+            parents_item.validate(q, target)
         p = _support.join(path, "warm_start_type")
         _support.expect(p, self.warm_start_type, WarmStartType)
         _support.required(p, self.warm_start_type is not WarmStartType.UNSPECIFIED)
@@ -1893,7 +1895,7 @@ class WarmStartConfig:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class WarmStartParent:
     """One earlier tuning job a warm-started search learns from.
 
@@ -1903,7 +1905,7 @@ class WarmStartParent:
             Rules: required; at most 32 characters; matches `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
     """
 
-    tuning_job_name: str = ""
+    tuning_job_name: str
 
     def validate(self, path: str = "", target: str | None = None) -> None:
         """Checks the declared rules here and in every nested message.

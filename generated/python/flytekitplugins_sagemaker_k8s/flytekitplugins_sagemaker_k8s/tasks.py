@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import typing
 
+from flytekit.core.python_function_task import PythonFunctionTask
 from flytekit.core.task import TaskPlugins
 from flytekit.types.directory import FlyteDirectory
 from flytekit.types.file import FlyteFile
 
-from ._base import ContainerParameters, ContainerPayloadTask, ElementInputs, Input, PayloadTask
+from ._base import ContainerParameters, ContainerPayloadTask, ElementInputs, Input, PayloadTask, with_format
 from . import container
 from .models import BuiltinAlgorithmTrainingJob, CustomTrainingJob, HyperparameterTuningJob
 
@@ -53,7 +54,7 @@ class SageMakerBuiltinTrainingTask(PayloadTask):
         Input("static_hyperparameters", dict, required=False),
     )
     OUTPUTS = {
-        "model": FlyteFile["tar.gz"],
+        "model": with_format(FlyteFile, "tar.gz"),
     }
 
     def __init__(self, name: str, config: BuiltinAlgorithmTrainingJob, **kwargs: typing.Any) -> None:
@@ -153,7 +154,7 @@ class SageMakerHyperparameterTuningTask(PayloadTask):
         Input("static_hyperparameters", dict, required=False),
     )
     OUTPUTS = {
-        "model": FlyteFile["tar.gz"],
+        "model": with_format(FlyteFile, "tar.gz"),
         "best_training_job": str,
         "best_objective_value": float,
     }
@@ -168,7 +169,7 @@ class SageMakerHyperparameterTuningTask(PayloadTask):
         self,
         name: str,
         config: HyperparameterTuningJob,
-        container_task: ContainerPayloadTask | None = None,
+        container_task: PythonFunctionTask[typing.Any] | None = None,
         **kwargs: typing.Any,
     ) -> None:
         super().__init__(name, config, container_task=container_task, **kwargs)

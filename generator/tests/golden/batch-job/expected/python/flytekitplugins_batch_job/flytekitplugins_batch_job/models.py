@@ -1,10 +1,12 @@
 # @generated from batchjob/batch_job.proto by `cargo run -p generator`. Do not edit: change the .proto and regenerate.
 """Payload models of the `batch-job` plugin, from `batchjob/batch_job.proto`.
 
-Dataclass fields follow the proto declaration order. `validate()` applies the declared rules and
-raises `ValueError` naming the dotted path of the first offending field; `to_dict()` gives the
-proto3 JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums
-by proto value name).
+Every dataclass takes keyword arguments only, one per field in proto declaration order; a field
+whose rules say required and that nothing fills by default has no default, so leaving it out is a
+`TypeError` (and a type checker's error). `validate()` applies the declared rules and raises
+`ValueError` naming the dotted path of the first offending field; `to_dict()` gives the proto3
+JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums by
+proto value name).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ _PULL_POLICY_API: dict[str, str | None] = {
 _PULL_POLICY_UNSUPPORTED_IN: dict[str, tuple[str, ...]] = {}
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class BatchJob:
     """Runs one or more containers to completion as a Kubernetes Job.
 
@@ -67,7 +69,7 @@ class BatchJob:
         active_deadline: How long the Job may run before Kubernetes stops it.
     """
 
-    containers: list[Container] = dataclasses.field(default_factory=list)
+    containers: list[Container]
     parallelism: int = 1
     backoff_limit: int = 0
     active_deadline: datetime.timedelta | None = None
@@ -84,10 +86,10 @@ class BatchJob:
         _support.required(p, bool(self.containers))
         if self.containers:
             _support.count(p, self.containers, 1, None)
-        for i, item in enumerate(self.containers):
+        for i, containers_item in enumerate(self.containers):
             q = f"{p}[{i}]"
-            _support.expect(q, item, Container)
-            item.validate(q, target)
+            _support.expect(q, containers_item, Container)
+            containers_item.validate(q, target)
         p = _support.join(path, "parallelism")
         _support.expect_int(p, self.parallelism, "int32")
         _support.number_range(p, self.parallelism, 1, 100)
@@ -111,7 +113,7 @@ class BatchJob:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class Container:
     """One container of the Job's pod.
 
@@ -125,8 +127,8 @@ class Container:
         image_pull_policy: When the kubelet pulls the image.
     """
 
-    name: str = ""
-    image: str = ""
+    name: str
+    image: str
     command: list[str] = dataclasses.field(default_factory=list)
     env: dict[str, str] = dataclasses.field(default_factory=dict)
     image_pull_policy: PullPolicy = PullPolicy.IF_NOT_PRESENT
@@ -149,15 +151,15 @@ class Container:
         _support.required(p, bool(self.image))
         p = _support.join(path, "command")
         _support.expect_list(p, self.command)
-        for i, item in enumerate(self.command):
+        for i, command_item in enumerate(self.command):
             q = f"{p}[{i}]"
-            _support.expect(q, item, str)
+            _support.expect(q, command_item, str)
         p = _support.join(path, "env")
         _support.expect_map(p, self.env)
-        for key, item in self.env.items():
+        for key, env_item in self.env.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, env_item, str)
         p = _support.join(path, "image_pull_policy")
         _support.expect(p, self.image_pull_policy, PullPolicy)
         _support.enum_target(p, self.image_pull_policy, target)

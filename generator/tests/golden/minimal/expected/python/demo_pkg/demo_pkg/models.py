@@ -1,10 +1,12 @@
 # @generated from demo/job.proto by `cargo run -p generator`. Do not edit: change the .proto and regenerate.
 """Payload models of the `demo` plugin, from `demo/job.proto`.
 
-Dataclass fields follow the proto declaration order. `validate()` applies the declared rules and
-raises `ValueError` naming the dotted path of the first offending field; `to_dict()` gives the
-proto3 JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums
-by proto value name).
+Every dataclass takes keyword arguments only, one per field in proto declaration order; a field
+whose rules say required and that nothing fills by default has no default, so leaving it out is a
+`TypeError` (and a type checker's error). `validate()` applies the declared rules and raises
+`ValueError` naming the dotted path of the first offending field; `to_dict()` gives the proto3
+JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums by
+proto value name).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import typing
 from . import _support
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class Job:
     """A widget job: the smallest complete plugin.
 

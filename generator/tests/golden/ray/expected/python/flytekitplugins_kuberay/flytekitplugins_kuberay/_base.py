@@ -73,6 +73,11 @@ class ContainerParameters:
         ]
 
 
+def with_format(blob_type: typing.Any, blob_format: str) -> typing.Any:
+    """`FlyteFile[blob_format]` (or a directory's): a blob type with a format, built at run time."""
+    return blob_type[blob_format]
+
+
 def _type_name(python_type: typing.Any) -> str:
     return getattr(python_type, "__name__", None) or str(python_type)
 
@@ -134,8 +139,9 @@ def checked_config(config: typing.Any, config_type: type, task_class: type) -> t
     if not isinstance(config, config_type):
         raise TypeError(f"{task_class.__name__} takes a {config_type.__name__} config, got {type(config).__name__}")
     # Raising here, when the task is defined, stops a bad config long before anything is submitted.
-    config.validate()
-    return config
+    checked: typing.Any = config
+    checked.validate()
+    return checked
 
 
 def check_resources(task_name: str, spec: typing.Any) -> None:
@@ -149,7 +155,7 @@ def check_resources(task_name: str, spec: typing.Any) -> None:
                 _support.k8s_value(f"{task_name}: {side}.{attr}", str(value), "QUANTITY")
 
 
-class PayloadTask(PythonTask):
+class PayloadTask(PythonTask[typing.Any]):
     """A task the backend runs from its config alone: no user code runs in a Flyte container.
 
     Subclasses set `TASK_TYPE`, `TASK_TYPE_VERSION`, `CONFIG` (the config dataclass), `INPUTS` and
@@ -168,11 +174,12 @@ class PayloadTask(PythonTask):
         self,
         name: str,
         config: typing.Any,
-        container_task: ContainerPayloadTask | None = None,
+        container_task: PythonFunctionTask[typing.Any] | None = None,
         **kwargs: typing.Any,
     ) -> None:
         config = checked_config(config, self.CONFIG, type(self))
         inputs = declared_inputs(self.INPUTS, config)
+        runs: ContainerPayloadTask | None = None
         if container_task is not None:
             if not self.ACCEPTS_CONTAINER_TASK:
                 raise TypeError(f"{type(self).__name__} cannot run another task's container")
@@ -186,6 +193,7 @@ class PayloadTask(PythonTask):
             per_job = container_parameters(self.CONTAINER_PARAMETERS, config, container_task)
             own = {k: v for k, v in container_task.python_interface.inputs_with_defaults.items() if k not in per_job}
             merge_inputs(inputs, own, "container_task")
+            runs = container_task
         super().__init__(
             task_type=self.TASK_TYPE,
             name=name,
@@ -194,14 +202,15 @@ class PayloadTask(PythonTask):
             task_type_version=self.TASK_TYPE_VERSION,
             **kwargs,
         )
-        self._container_task = container_task
+        self._container_task = runs
 
     @property
     def container_task(self) -> ContainerPayloadTask | None:
         return self._container_task
 
     def get_custom(self, settings: SerializationSettings) -> dict[str, typing.Any]:
-        return self.task_config.to_dict()
+        custom: dict[str, typing.Any] = typing.cast(typing.Any, self.task_config).to_dict()
+        return custom
 
     def get_container(self, settings: SerializationSettings) -> task_models.Container | None:
         # The backend takes the job's image and command from the template's container.
@@ -216,7 +225,7 @@ class PayloadTask(PythonTask):
         )
 
 
-class ContainerPayloadTask(PythonFunctionTask):
+class ContainerPayloadTask(PythonFunctionTask[typing.Any]):
     """A task whose function runs in the task's own container inside the backend's job.
 
     The interface is the function's, plus the inputs the config declares that the function does
@@ -257,9 +266,9 @@ class ContainerPayloadTask(PythonFunctionTask):
             self._python_interface = Interface(
                 inputs=inputs, outputs=own.outputs, output_tuple_name=own.output_tuple_name, docstring=own.docstring
             )
-            self._interface = transform_interface_to_typed_interface(
-                self._python_interface, allow_partial_artifact_id_binding=True
-            )
+            typed = transform_interface_to_typed_interface(self._python_interface, allow_partial_artifact_id_binding=True)
+            assert typed is not None, "an interface with inputs has a typed form"
+            self._interface = typed
 
     @property
     def function_inputs(self) -> dict[str, typing.Any]:
@@ -267,7 +276,8 @@ class ContainerPayloadTask(PythonFunctionTask):
         return dict(self._function_inputs)
 
     def get_custom(self, settings: SerializationSettings) -> dict[str, typing.Any]:
-        return self.task_config.to_dict()
+        custom: dict[str, typing.Any] = typing.cast(typing.Any, self.task_config).to_dict()
+        return custom
 
     def execute(self, **kwargs: typing.Any) -> typing.Any:
         # Runs inside flytekit's user-error scope: what raises here fails the task as the user's error.
@@ -288,5 +298,8 @@ class ContainerPayloadTask(PythonFunctionTask):
     def _literal_map_to_python_input(self, literal_map: LiteralMap, ctx: FlyteContext) -> dict[str, typing.Any]:
         # The inputs file holds every input of the task that started the job (this task, or a task
         # that ran this one's container); the function gets only its own parameters.
-        kept = LiteralMap(literals={k: v for k, v in literal_map.literals.items() if k in self._function_inputs})
-        return TypeEngine.literal_map_to_kwargs(ctx, kept, self._function_inputs)
+        kept = typing.cast(typing.Any, LiteralMap)(
+            literals={k: v for k, v in literal_map.literals.items() if k in self._function_inputs}
+        )
+        kwargs: dict[str, typing.Any] = TypeEngine.literal_map_to_kwargs(ctx, kept, self._function_inputs)
+        return kwargs

@@ -1,10 +1,12 @@
 # @generated from ray/ray_job.proto by `cargo run -p generator`. Do not edit: change the .proto and regenerate.
 """Payload models of the `kuberay` plugin, from `ray/ray_job.proto`.
 
-Dataclass fields follow the proto declaration order. `validate()` applies the declared rules and
-raises `ValueError` naming the dotted path of the first offending field; `to_dict()` gives the
-proto3 JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums
-by proto value name).
+Every dataclass takes keyword arguments only, one per field in proto declaration order; a field
+whose rules say required and that nothing fills by default has no default, so leaving it out is a
+`TypeError` (and a type checker's error). `validate()` applies the declared rules and raises
+`ValueError` naming the dotted path of the first offending field; `to_dict()` gives the proto3
+JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums by
+proto value name).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import typing
 from . import _support
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class HeadGroup:
     """The head node of the Ray cluster.
 
@@ -39,17 +41,17 @@ class HeadGroup:
         """
         p = _support.join(path, "ray_start_params")
         _support.expect_map(p, self.ray_start_params)
-        for key, item in self.ray_start_params.items():
+        for key, ray_start_params_item in self.ray_start_params.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, ray_start_params_item, str)
         p = _support.join(path, "node_selector")
         _support.expect_map(p, self.node_selector)
-        for key, item in self.node_selector.items():
+        for key, node_selector_item in self.node_selector.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
-            _support.k8s_value(q, item, "LABEL_VALUE")
+            _support.expect(q, node_selector_item, str)
+            _support.k8s_value(q, node_selector_item, "LABEL_VALUE")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -61,7 +63,7 @@ class HeadGroup:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class RayJob:
     """Runs the task function as a Ray job: KubeRay starts a Ray cluster from the task's image,
     submits the task's command to it, and shuts the cluster down when the job ends.
@@ -135,7 +137,7 @@ class RayJob:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class WorkerGroup:
     """A group of identical Ray workers.
 
@@ -180,17 +182,17 @@ class WorkerGroup:
                 _support.at_least(p, self.max_replicas, "replicas", self.replicas)
         p = _support.join(path, "ray_start_params")
         _support.expect_map(p, self.ray_start_params)
-        for key, item in self.ray_start_params.items():
+        for key, ray_start_params_item in self.ray_start_params.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, ray_start_params_item, str)
         p = _support.join(path, "node_selector")
         _support.expect_map(p, self.node_selector)
-        for key, item in self.node_selector.items():
+        for key, node_selector_item in self.node_selector.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
-            _support.k8s_value(q, item, "LABEL_VALUE")
+            _support.expect(q, node_selector_item, str)
+            _support.k8s_value(q, node_selector_item, "LABEL_VALUE")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""

@@ -137,7 +137,7 @@ def at_least(path: str, value: float, other_name: str, other: float) -> None:
         fail(path, f"must be >= {other_name} ({show(other)}), got {show(value)}")
 
 
-def keys_not_in(path: str, mapping: dict, items: typing.Iterable[typing.Any], list_name: str) -> None:
+def keys_not_in(path: str, mapping: dict[str, typing.Any], items: typing.Iterable[typing.Any], list_name: str) -> None:
     names = {item.name for item in items}
     clashes = sorted(key for key in mapping if key in names)
     if clashes:

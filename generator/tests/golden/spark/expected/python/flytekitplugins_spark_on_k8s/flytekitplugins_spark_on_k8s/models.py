@@ -1,10 +1,12 @@
 # @generated from spark/spark_application.proto by `cargo run -p generator`. Do not edit: change the .proto and regenerate.
 """Payload models of the `spark-on-k8s` plugin, from `spark/spark_application.proto`.
 
-Dataclass fields follow the proto declaration order. `validate()` applies the declared rules and
-raises `ValueError` naming the dotted path of the first offending field; `to_dict()` gives the
-proto3 JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums
-by proto value name).
+Every dataclass takes keyword arguments only, one per field in proto declaration order; a field
+whose rules say required and that nothing fills by default has no default, so leaving it out is a
+`TypeError` (and a type checker's error). `validate()` applies the declared rules and raises
+`ValueError` naming the dotted path of the first offending field; `to_dict()` gives the proto3
+JSON form the backend decodes (lowerCamelCase keys, unset and zero values left out, enums by
+proto value name).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import typing
 from . import _support
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class Driver:
     """The Spark driver.
 
@@ -51,11 +53,11 @@ class Driver:
             _support.pattern(p, self.memory, "^[0-9]+([kmgtpKMGTP][bB]?)?$")
         p = _support.join(path, "node_selector")
         _support.expect_map(p, self.node_selector)
-        for key, item in self.node_selector.items():
+        for key, node_selector_item in self.node_selector.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
-            _support.k8s_value(q, item, "LABEL_VALUE")
+            _support.expect(q, node_selector_item, str)
+            _support.k8s_value(q, node_selector_item, "LABEL_VALUE")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -69,7 +71,7 @@ class Driver:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class Executors:
     """The Spark executors, all alike.
 
@@ -109,11 +111,11 @@ class Executors:
             _support.pattern(p, self.memory, "^[0-9]+([kmgtpKMGTP][bB]?)?$")
         p = _support.join(path, "node_selector")
         _support.expect_map(p, self.node_selector)
-        for key, item in self.node_selector.items():
+        for key, node_selector_item in self.node_selector.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
-            _support.k8s_value(q, item, "LABEL_VALUE")
+            _support.expect(q, node_selector_item, str)
+            _support.k8s_value(q, node_selector_item, "LABEL_VALUE")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -129,7 +131,7 @@ class Executors:
         return out
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class Spark:
     """Runs the task function as a PySpark application: the Spark operator submits it with
     spark-submit in cluster mode, the driver runs the function, and the executors run the Spark
@@ -170,16 +172,16 @@ class Spark:
         """
         p = _support.join(path, "spark_conf")
         _support.expect_map(p, self.spark_conf)
-        for key, item in self.spark_conf.items():
+        for key, spark_conf_item in self.spark_conf.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, spark_conf_item, str)
         p = _support.join(path, "hadoop_conf")
         _support.expect_map(p, self.hadoop_conf)
-        for key, item in self.hadoop_conf.items():
+        for key, hadoop_conf_item in self.hadoop_conf.items():
             q = f"{p}[{key!r}]"
             _support.expect(q, key, str)
-            _support.expect(q, item, str)
+            _support.expect(q, hadoop_conf_item, str)
         p = _support.join(path, "driver")
         _support.expect(p, self.driver, Driver, optional=True)
         if self.driver is not None:
