@@ -471,6 +471,14 @@ pub struct Output {
     pub doc: String,
 }
 
+/// The names `machinery::naming` can make (its `NameShape`): lower-case letters and digits in
+/// runs joined by single `-`, and, for `LetterFirst`, starting with a letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NameShape {
+    Plain,
+    LetterFirst,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Resource {
     /// The resource's option in the `.proto`.
@@ -482,6 +490,8 @@ pub struct Resource {
     pub namespaced: bool,
     pub name_max_length: u32,
     pub name_pattern: String,
+    /// The shape of name the backend makes, chosen so that `name_pattern` accepts every one.
+    pub name_shape: NameShape,
     pub context: Vec<ContextValue>,
     pub status: Status,
     /// Sorted by output name.

@@ -556,7 +556,7 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
         }
         self.check_scope(&metadata.namespace, "task_execution_metadata.namespace")?;
         let key = execution_key(id);
-        let name = naming::object_name(&key, resource.name_max_length);
+        let name = naming::fitted_name(&key, resource.name_max_length, resource.name_shape, resource.name_pattern).map_err(Status::internal)?;
         let custom = template.custom.as_ref().map(crate::decode::struct_to_json).unwrap_or_else(|| serde_json::json!({}));
         let inputs = match &request.inputs {
             Some(map) => Inputs::from_literal_map(map).map_err(invalid)?,

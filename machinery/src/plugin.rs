@@ -72,6 +72,8 @@ pub struct ResourceDef {
     pub name_max_length: usize,
     /// Every name must match this (checked after the name is derived).
     pub name_pattern: &'static str,
+    /// The shape of name that `name_pattern` accepts at every length (proved by the generator).
+    pub name_shape: crate::naming::NameShape,
     /// The paths of the object that `interpret` reads (status values, conditions and every
     /// `spec`/`status` placeholder of messages, outputs and log links). A watch cache keeps only
     /// these subtrees (and the metadata), so a poll copies little and many tracked jobs stay small.

@@ -18,6 +18,7 @@ static TRAINING_JOB: ResourceDef = ResourceDef {
     namespaced: true,
     name_max_length: 63,
     name_pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+    name_shape: machinery::naming::NameShape::Plain,
     reads: &[&["spec", "trainingJobName"], &["status"]],
 };
 

@@ -5,12 +5,14 @@
 //!
 //! One job per file: [`fields`] (payload messages and their placements), [`validation`],
 //! [`enums`], [`task_types`] (inputs, outputs), [`resources`] (the objects per target and the
-//! fields flattened onto them), [`status`] (phase rules and templates), [`names`] (identifiers
-//! and their uniqueness) and [`descriptors`] (what the backend embeds).
+//! fields flattened onto them), [`name_rule`] (object names against their pattern), [`status`]
+//! (phase rules and templates), [`names`] (identifiers and their uniqueness) and
+//! [`descriptors`] (what the backend embeds).
 
 mod descriptors;
 mod enums;
 mod fields;
+mod name_rule;
 mod names;
 mod resources;
 mod status;

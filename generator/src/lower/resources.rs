@@ -64,9 +64,7 @@ impl FileCx<'_> {
                 format!("use at least {NAME_HASH_LEN}: {NAME_HASH_LEN} hex characters (40 bits) need about 1.2 million executions with the same readable prefix for a 50% chance of one collision"),
             );
         }
-        if let Err(e) = regex::Regex::new(&name_rule.pattern) {
-            self.err(token, format!("name_rule.pattern is not a valid regular expression: {e}"), "name rule");
-        }
+        let name_shape = self.name_rule(&name_rule, &r.target, span, token);
         let mut context = Vec::new();
         for c in &r.context {
             let Some(source) = self.context_source(&c.source, span) else {
@@ -147,6 +145,7 @@ impl FileCx<'_> {
             namespaced: r.namespaced,
             name_max_length: name_rule.max_length,
             name_pattern: name_rule.pattern,
+            name_shape,
             context,
             status,
             outputs: sources,

@@ -81,6 +81,23 @@ async fn d04_names_fit_the_job_limits_even_for_long_execution_names() {
     }
 }
 
+proptest::proptest! {
+    /// Every resource of every task type in the generated registry names an attempt with a name
+    /// its declared `name_rule` accepts (length and pattern), whatever the execution and node ids:
+    /// lowering proved the pattern accepts the resource's name shape; this checks the maker.
+    #[test]
+    fn names_fit_every_declared_name_rule(execution in proptest::prelude::any::<String>(), node in "[A-Za-z0-9._-]{0,40}", attempt in proptest::prelude::any::<u32>()) {
+        let key = machinery::naming::ExecutionKey { project: "p".into(), domain: "d".into(), execution, node_id: node, retry_attempt: attempt, ..Default::default() };
+        for task in sagemaker_plugin::PLUGIN.task_types {
+            for r in task.resources {
+                let name = machinery::naming::fitted_name(&key, r.name_max_length, r.name_shape, r.name_pattern).map_err(proptest::test_runner::TestCaseError::fail)?;
+                proptest::prop_assert!(name.len() <= r.name_max_length, "{}: {}", task.name, name);
+                proptest::prop_assert!(regex_lite(r.name_pattern)(&name), "{}: {}", task.name, name);
+            }
+        }
+    }
+}
+
 fn regex_lite(pattern: &'static str) -> impl Fn(&str) -> bool {
     // The agent's own validation helper is the judge used in production; reuse it here.
     move |text: &str| machinery::validate::pattern("name", text, pattern).is_ok()

@@ -89,7 +89,8 @@ async fn a_create_task_past_its_budget_leaves_no_object_behind() {
     let request = request(TRAINING, "ack");
     let error = s.backend.create_task(request.clone()).await.expect_err("the answer comes after the budget");
     assert_eq!(error.code(), tonic::Code::Unavailable, "{}", error.message());
-    let name = machinery::naming::object_name(&execution_key(&request), 63);
+    let resource = trainingjobs("ack");
+    let name = machinery::naming::object_name(&execution_key(&request), resource.name_max_length, resource.name_shape);
     let namespace = conformance::NAMESPACE;
     assert!(s.double.object(group("ack"), "trainingjobs", namespace, &name).is_some(), "the create did land (else this test proves nothing)");
     s.double.set_answer_delay(Duration::ZERO);

@@ -25,6 +25,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        name_shape: machinery::naming::NameShape::Plain,
         reads: &[
             &["spec", "trainingJobName"],
             &["status", "conditions"],
@@ -42,6 +43,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        name_shape: machinery::naming::NameShape::Plain,
         reads: &[
             &["spec", "outputDataConfig", "s3OutputPath"],
             &["spec", "region"],

@@ -25,6 +25,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        name_shape: machinery::naming::NameShape::Plain,
         reads: &[
             &["spec", "trainingJobName"],
             &["status", "conditions"],
@@ -41,6 +42,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        name_shape: machinery::naming::NameShape::Plain,
         reads: &[
             &["spec", "region"],
             &["spec", "trainingJobName"],

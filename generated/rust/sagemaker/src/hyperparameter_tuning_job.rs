@@ -25,6 +25,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 32,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        name_shape: machinery::naming::NameShape::Plain,
         reads: &[
             &["spec", "hyperParameterTuningJobName"],
             &["spec", "trainingJobDefinition", "outputDataConfig", "s3OutputPath"],
@@ -48,6 +49,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 32,
         name_pattern: "^[a-z0-9](-*[a-z0-9])*$",
+        name_shape: machinery::naming::NameShape::Plain,
         reads: &[
             &["spec", "hyperParameterTuningJobName"],
             &["spec", "region"],

@@ -16,6 +16,10 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
         let target = plugin.targets.iter().find(|t| t.id == r.target).expect("lowered");
         let (t, api, kind, plural, pattern) = (lit(&r.target), lit(&target.api_version), lit(&r.kind), lit(&r.plural), lit(&r.name_pattern));
         let (ns, max) = (r.namespaced, Literal::usize_unsuffixed(r.name_max_length as usize));
+        let shape = match r.name_shape {
+            NameShape::Plain => quote! { machinery::naming::NameShape::Plain },
+            NameShape::LetterFirst => quote! { machinery::naming::NameShape::LetterFirst },
+        };
         let reads = reads(r).into_iter().map(|path| path_tokens(&path));
         quote! {
             ResourceDef {
@@ -26,6 +30,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
                 namespaced: #ns,
                 name_max_length: #max,
                 name_pattern: #pattern,
+                name_shape: #shape,
                 reads: &[#(#reads),*],
             }
         }
@@ -79,11 +84,12 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
         #(#interpreters)*
     };
     // Import only what the body uses, so generated crates build without unused-import warnings.
+    // By token, not by text: `NameShape::Plain` is no use of `Shape`.
     let text = body.to_string();
-    let cr_items: Vec<TokenStream> = [("Part", "Part"), ("Seg", "Seg ::"), ("Shape", "Shape ::")]
+    let cr_items: Vec<TokenStream> = ["Part", "Seg", "Shape"]
         .iter()
-        .filter(|(_, needle)| text.contains(needle))
-        .map(|(name, _)| {
+        .filter(|name| super::names::uses(&body, name))
+        .map(|name| {
             let id = format_ident!("{}", name);
             quote! { #id }
         })

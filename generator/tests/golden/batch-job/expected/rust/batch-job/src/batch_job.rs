@@ -24,6 +24,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         namespaced: true,
         name_max_length: 63,
         name_pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+        name_shape: machinery::naming::NameShape::Plain,
         reads: &[&["status", "conditions"], &["status", "startTime"]],
     },
 ];
