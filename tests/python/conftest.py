@@ -26,7 +26,7 @@ _LITTER = {"__pycache__", ".ruff_cache", ".pytest_cache", "build", "dist"}
 
 
 # The example plugins under examples/ whose SDK the tests use: their generated tree is their golden.
-EXAMPLE_PYTHON = [REPO_ROOT / "generator" / "tests" / "golden" / "ray" / "expected" / "python"]
+EXAMPLE_PYTHON = [REPO_ROOT / "generator" / "tests" / "golden" / example / "expected" / "python" for example in ("ray", "spark")]
 
 
 def generated_packages() -> list[Path]:
