@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -56,6 +57,12 @@ CONFIG_KEYS = {
 }
 SERVER_KEYS = {"listen", "maxMessageBytes", "tlsCert", "tlsKey"}
 CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding"}
+# The flyte-core chart's label on propeller's pods; the monitoring namespace and scraper labels.
+PROPELLER_POD_LABELS = {"app.kubernetes.io/name": "flytepropeller"}
+MONITORING_PEER = {
+    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
+    "podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}},
+}
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,7 @@ def test_rendered_objects_validate_against_the_kubernetes_schemas(bundle, plugin
             "Deployment",
             "PodDisruptionBudget",
             "Service",
+            "NetworkPolicy",
         ]
     )
     for doc in docs:
@@ -237,6 +245,101 @@ def test_the_role_is_bound_to_the_deployments_service_account(bundle, plugin, ta
         {"kind": "ServiceAccount", "name": account["metadata"]["name"], "namespace": NAMESPACE}
     ]
     assert pod["serviceAccountName"] == account["metadata"]["name"]
+
+
+# --- per-namespace RBAC (the namespaced/ component) ------------------------------------------
+
+
+def namespaced_kustomization(folder: Path, bundle: Bundle, plugin: dict, target: dict) -> Path:
+    """A user's kustomization as the bundle's README shows it: the overlay plus `namespaced/`."""
+    base = bundle_dir(bundle, plugin)
+    kustomization = {
+        "resources": [os.path.relpath(base / "overlays" / target["id"], folder)],
+        "components": [os.path.relpath(base / "namespaced", folder)],
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kustomization.yaml").write_text(yaml.safe_dump(kustomization))
+    return folder
+
+
+def namespaced_objects(bundle, plugin, target, tmp_path) -> list[dict]:
+    folder = namespaced_kustomization(tmp_path / "namespaced", bundle, plugin, target)
+    return [d for d in yaml.safe_load_all(kustomize(folder)) if d is not None]
+
+
+def agent_namespaces(docs) -> list[str]:
+    [container] = one(docs, "Deployment")["spec"]["template"]["spec"]["containers"]
+    [value] = [e["value"] for e in container.get("env", []) if e["name"] == "AGENT_NAMESPACES"]
+    return value.split(",")
+
+
+@pytest.mark.parametrize("bundle,plugin,target", cases())
+def test_namespaced_component_binds_the_role_in_each_namespace_only(bundle, plugin, target, tmp_path):
+    docs = namespaced_objects(bundle, plugin, target, tmp_path)
+    assert not [d for d in docs if d["kind"] == "ClusterRoleBinding"], "no cluster-wide binding is left"
+    role, account = one(docs, "ClusterRole"), one(docs, "ServiceAccount")
+    namespaces = agent_namespaces(docs)
+    assert namespaces and all(namespaces), "the backend is told its namespaces"
+    bindings = [d for d in docs if d["kind"] == "RoleBinding"]
+    assert sorted(b["metadata"]["namespace"] for b in bindings) == sorted(namespaces), (
+        "one RoleBinding in each namespace the backend acts in, and none elsewhere"
+    )
+    for binding in bindings:
+        assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role["metadata"]["name"]}
+        assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account["metadata"]["name"], "namespace": NAMESPACE}]
+    # Everything else is the overlay's, unchanged.
+    overlay = {(d["kind"], d["metadata"]["name"]) for d in objects(bundle, plugin, target)}
+    rest = {(d["kind"], d["metadata"]["name"]) for d in docs if d["kind"] != "RoleBinding"}
+    assert rest == overlay - {("ClusterRoleBinding", role["metadata"]["name"])}
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+@pytest.mark.parametrize("bundle,plugin,target", cases())
+def test_namespaced_render_validates_against_the_kubernetes_schemas(bundle, plugin, target, version, tmp_path):
+    for doc in namespaced_objects(bundle, plugin, target, tmp_path):
+        try:
+            kubernetes_validate.validate(doc, version, strict=True)
+        except kubernetes_validate.ValidationError as e:
+            pytest.fail(f"{doc['kind']} {doc['metadata']['name']} is invalid for Kubernetes {version}: {e.message}")
+
+
+# --- the NetworkPolicy ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bundle,plugin,target", cases())
+def test_network_policy_admits_only_propeller_to_grpc_and_monitoring_to_metrics(bundle, plugin, target):
+    docs = objects(bundle, plugin, target)
+    policy = one(docs, "NetworkPolicy")["spec"]
+    labels = one(docs, "Deployment")["spec"]["template"]["metadata"]["labels"]
+    assert policy["podSelector"]["matchLabels"].items() <= labels.items(), "the policy selects the backend's pods"
+    assert policy["policyTypes"] == ["Ingress"]
+    ports = {p["name"]: p["containerPort"] for p in one(docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["ports"]}
+    admitted = {(rule["ports"][0]["port"], json.dumps(rule["from"], sort_keys=True)) for rule in policy["ingress"]}
+    assert all(len(rule["ports"]) == 1 and rule["ports"][0]["protocol"] == "TCP" for rule in policy["ingress"])
+    assert admitted == {
+        # A pod selector alone: propeller's pods in the policy's own namespace, flyte.
+        (ports["grpc"], json.dumps([{"podSelector": {"matchLabels": PROPELLER_POD_LABELS}}], sort_keys=True)),
+        (ports["metrics"], json.dumps([MONITORING_PEER], sort_keys=True)),
+    }
+
+
+def readme_patch(bundle: Bundle, plugin: dict) -> list:
+    """The NetworkPolicy patch the bundle's README shows, as YAML."""
+    text = (bundle_dir(bundle, plugin) / "README.md").read_text()
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "kind: NetworkPolicy" in b]
+    return yaml.safe_load(textwrap.dedent(block))["patches"]
+
+
+@pytest.mark.parametrize("bundle,plugin,target", cases())
+def test_the_readmes_patch_changes_the_network_policys_peers(bundle, plugin, target, tmp_path):
+    patches = readme_patch(bundle, plugin)
+    overlay = bundle_dir(bundle, plugin) / "overlays" / target["id"]
+    (tmp_path / "kustomization.yaml").write_text(yaml.safe_dump({"resources": [os.path.relpath(overlay, tmp_path)], "patches": patches}))
+    docs = [d for d in yaml.safe_load_all(kustomize(tmp_path)) if d]
+    ingress = one(docs, "NetworkPolicy")["spec"]["ingress"]
+    assert ingress[0]["from"] == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "flyte-binary"}}}]
+    assert ingress[1]["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}}}]
+    assert [r["ports"] for r in ingress] == [r["ports"] for r in one(objects(bundle, plugin, target), "NetworkPolicy")["spec"]["ingress"]]
 
 
 # --- the Deployment -------------------------------------------------------------------------

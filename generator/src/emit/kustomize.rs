@@ -33,6 +33,18 @@ const PRE_STOP_SECONDS: u32 = 5;
 const TERMINATION_GRACE_SECONDS: u32 = 30;
 /// machinery's default, written out so operators see the knob.
 const GC_TTL_SECONDS: u32 = 3600;
+/// The labels the flyte-core chart gives propeller's pods (its `flytepropeller.selectorLabels`
+/// without the release-specific `app.kubernetes.io/instance`); propeller runs in [`NAMESPACE`].
+/// The NetworkPolicy admits these pods to the gRPC port; the README shows the patch for others.
+const PROPELLER_POD_LABELS: [(&str, &str); 1] = [("app.kubernetes.io/name", "flytepropeller")];
+/// Where the metrics scraper runs: the namespace (by its immutable `kubernetes.io/metadata.name`
+/// label) and the pods' labels of a kube-prometheus-stack install.
+const MONITORING_NAMESPACE: &str = "monitoring";
+const MONITORING_POD_LABELS: [(&str, &str); 1] = [("app.kubernetes.io/name", "prometheus")];
+/// The namespaces the `namespaced/` component binds as an example: Flyte's default project
+/// (`flytesnacks`) in its three default domains, under the default `{{ project }}-{{ domain }}`
+/// namespace mapping.
+const EXAMPLE_NAMESPACES: [&str; 3] = ["flytesnacks-development", "flytesnacks-staging", "flytesnacks-production"];
 /// A placeholder: the README says to set your own.
 const REGION_PLACEHOLDER: &str = "us-east-1";
 /// The Rust toolchain the workspace builds with (edition 2024), on the Debian release of the
@@ -92,6 +104,19 @@ impl Names {
     fn selector(&self) -> Value {
         json!({ "app.kubernetes.io/name": self.agent, "app.kubernetes.io/instance": self.agent })
     }
+
+    /// The labels the base's kustomization puts on every object, for objects added outside it.
+    fn common_labels(&self) -> Value {
+        json!({
+            "app.kubernetes.io/name": self.agent,
+            "app.kubernetes.io/component": "flyte-agent",
+            "app.kubernetes.io/part-of": "flyte",
+        })
+    }
+}
+
+fn labels(pairs: &[(&str, &str)]) -> Value {
+    Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), Value::from(*v))).collect())
 }
 
 pub fn emit(plugin: &Plugin) -> Vec<GeneratedFile> {
@@ -107,6 +132,11 @@ pub fn emit(plugin: &Plugin) -> Vec<GeneratedFile> {
     }
     add(format!("{dir}/base/config.yaml"), config_file(plugin, &names, &plugin.targets[0]));
     add(format!("{dir}/base/kustomization.yaml"), base_kustomization(&header, &names));
+
+    add(format!("{dir}/namespaced/kustomization.yaml"), namespaced_component(&header));
+    add(format!("{dir}/namespaced/role-bindings.yaml"), role_bindings(&header, &names));
+    add(format!("{dir}/namespaced/delete-cluster-role-binding.yaml"), delete_cluster_role_binding(&header, &names));
+    add(format!("{dir}/namespaced/namespaces-env.yaml"), namespaces_env(&header, &names));
 
     for target in &plugin.targets {
         let overlay = format!("{dir}/overlays/{}", target.id);
@@ -280,6 +310,33 @@ fn base_objects(names: &Names) -> Vec<(&'static str, Value)> {
             ],
         },
     });
+    // Only propeller calls the backend, and only the scraper reads its metrics; everything else
+    // in the cluster is refused at the network before any RPC (kubelet's probes come from the
+    // node, which network policy implementations admit). Egress stays open: the backend talks to
+    // the Kubernetes API, whose address differs per cluster.
+    let network_policy = json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": { "name": names.agent },
+        "spec": {
+            "podSelector": { "matchLabels": selector },
+            "policyTypes": ["Ingress"],
+            "ingress": [
+                {
+                    // A pod selector alone selects in the policy's own namespace, propeller's.
+                    "from": [{ "podSelector": { "matchLabels": labels(&PROPELLER_POD_LABELS) } }],
+                    "ports": [{ "protocol": "TCP", "port": GRPC_PORT }],
+                },
+                {
+                    "from": [{
+                        "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } },
+                        "podSelector": { "matchLabels": labels(&MONITORING_POD_LABELS) },
+                    }],
+                    "ports": [{ "protocol": "TCP", "port": METRICS_PORT }],
+                },
+            ],
+        },
+    });
     vec![
         ("service-account.yaml", service_account),
         ("cluster-role.yaml", cluster_role(names, json!([]))),
@@ -287,7 +344,78 @@ fn base_objects(names: &Names) -> Vec<(&'static str, Value)> {
         ("deployment.yaml", deployment),
         ("pod-disruption-budget.yaml", budget),
         ("service.yaml", service),
+        ("network-policy.yaml", network_policy),
     ]
+}
+
+/// The component that replaces the cluster-wide binding by one RoleBinding per namespace and
+/// tells the backend the same namespaces. kustomize has no loops, so the namespaces are listed in
+/// two files; the README says to copy the folder and edit both.
+fn namespaced_component(header: &str) -> String {
+    let component = json!({
+        "apiVersion": "kustomize.config.k8s.io/v1alpha1",
+        "kind": "Component",
+        "resources": ["role-bindings.yaml"],
+        "patches": [{ "path": "delete-cluster-role-binding.yaml" }, { "path": "namespaces-env.yaml" }],
+    });
+    manifest(
+        header,
+        &[
+            "Per-namespace RBAC: add to a kustomization of your own that has an overlay as resource and",
+            "sets no `namespace:` (it would move the RoleBindings): `components: [<path to this folder>]`.",
+            "Copy this folder and list your namespaces in role-bindings.yaml and namespaces-env.yaml.",
+        ],
+        &component,
+    )
+}
+
+fn role_bindings(header: &str, names: &Names) -> String {
+    let mut text = format!("{header}\n");
+    text.push_str("# One RoleBinding per namespace the backend acts in (the same list as namespaces-env.yaml). A\n");
+    text.push_str("# RoleBinding to the ClusterRole grants its rules in that namespace only.\n");
+    for namespace in EXAMPLE_NAMESPACES {
+        let binding = json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": { "name": names.cluster, "namespace": namespace, "labels": names.common_labels() },
+            "roleRef": { "apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": names.cluster },
+            "subjects": [{ "kind": "ServiceAccount", "name": names.agent, "namespace": NAMESPACE }],
+        });
+        text.push_str("---\n");
+        text.push_str(&serde_yaml::to_string(&binding).expect("a JSON value serializes"));
+    }
+    text
+}
+
+fn delete_cluster_role_binding(header: &str, names: &Names) -> String {
+    let patch = json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRoleBinding",
+        "metadata": { "name": names.cluster },
+        "$patch": "delete",
+    });
+    manifest(header, &["The cluster-wide binding goes: the RoleBindings grant the same rules per namespace."], &patch)
+}
+
+fn namespaces_env(header: &str, names: &Names) -> String {
+    let patch = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": { "name": names.agent, "namespace": NAMESPACE },
+        "spec": { "template": { "spec": { "containers": [{
+            "name": "agent",
+            "env": [{ "name": "AGENT_NAMESPACES", "value": EXAMPLE_NAMESPACES.join(",") }],
+        }] } } },
+    });
+    manifest(
+        header,
+        &[
+            "The backend watches and acts only in these namespaces (every RPC for another one is",
+            "PERMISSION_DENIED): the namespaces of role-bindings.yaml, comma-separated. The variable",
+            "wins over `namespaces:` in the config file.",
+        ],
+        &patch,
+    )
 }
 
 fn base_kustomization(header: &str, names: &Names) -> String {
@@ -478,6 +606,11 @@ fn title(target: &Target) -> String {
     if target.title.is_empty() { target.api_version.clone() } else { target.title.clone() }
 }
 
+/// Labels as prose: `k: v`, comma-separated.
+fn label_text(pairs: &[(&str, &str)]) -> String {
+    pairs.iter().map(|(k, v)| format!("`{k}: {v}`")).collect::<Vec<_>>().join(", ")
+}
+
 fn code_list(items: &[impl AsRef<str>]) -> String {
     items.iter().map(|i| format!("`{}`", i.as_ref())).collect::<Vec<_>>().join(", ")
 }
@@ -503,6 +636,9 @@ struct BundleReadme {
     uid: u32,
     grpc_port: u16,
     metrics_port: u16,
+    propeller_labels: String,
+    monitoring_pod_labels: String,
+    monitoring_namespace: &'static str,
     verbs: String,
     targets: Vec<TargetRow>,
     first_target: String,
@@ -526,6 +662,9 @@ fn bundle_readme(plugin: &Plugin, names: &Names) -> String {
         uid: UID,
         grpc_port: GRPC_PORT,
         metrics_port: METRICS_PORT,
+        propeller_labels: label_text(&PROPELLER_POD_LABELS),
+        monitoring_pod_labels: label_text(&MONITORING_POD_LABELS),
+        monitoring_namespace: MONITORING_NAMESPACE,
         verbs: VERBS.join(", "),
         targets: plugin.targets.iter().map(|t| TargetRow { id: t.id.clone(), title: title(t), group_display: group_display(t) }).collect(),
         first_target: plugin.targets[0].id.clone(),
