@@ -328,7 +328,7 @@ pub fn check(model: &Model, dir: &Path, sources: &Sources) -> Result<Vec<String>
                 }
                 for (path, what) in read_paths {
                     if let Err(why) = lookup(schema, &meta, &path) {
-                        err(&resource.origin, &path.to_string(), format!("{what} reads `{path}`, which is not in {} {} ({file}): {why}", target.id, resource.kind), "not in the CRD schema");
+                        err(&resource.origin, &format!("{path}"), format!("{what} reads `{path}`, which is not in {} {} ({file}): {why}", target.id, resource.kind), "not in the CRD schema");
                     }
                 }
                 if errors.len() == before {
@@ -349,9 +349,13 @@ pub fn check(model: &Model, dir: &Path, sources: &Sources) -> Result<Vec<String>
 fn error_at(sources: &Sources, origin: &Origin, needle: &str, message: String, label: &str) -> ProtoError {
     let text = sources.get(&origin.file).cloned().unwrap_or_default();
     let mut span = SourceSpan::from(origin.offset..origin.offset + origin.len);
-    if !needle.is_empty()
-        && let Some(i) = text.get(origin.offset..origin.offset + origin.len).and_then(|s| s.find(needle)) {
-            span = SourceSpan::from(origin.offset + i..origin.offset + i + needle.len());
-        }
+    if !needle.is_empty() {
+        let within = text.get(origin.offset..origin.offset + origin.len).unwrap_or_default();
+        // A path the entry does not write out (the conditions a condition rule reads) is
+        // labelled at the entry's `target: "..."`, where it begins.
+        let target = within.find('"').and_then(|a| within[a + 1..].find('"').map(|b| a + b + 2)).unwrap_or(within.len());
+        let at = within.find(needle).map(|i| (i, needle.len())).unwrap_or((0, target));
+        span = SourceSpan::from(origin.offset + at.0..origin.offset + at.0 + at.1);
+    }
     ProtoError { message, source_code: NamedSource::new(&origin.file, text), span, label: label.into(), also: Vec::new(), help: None }
 }

@@ -125,6 +125,19 @@ impl<'a> Locator<'a> {
         span
     }
 
+    /// Like [`Locator::narrow`], at the `n`th (0-based) occurrence of `needle`: the second of two
+    /// entries written alike (two resources for one target, a name declared twice) is labelled
+    /// itself, not the first. Falls back to the first occurrence, then to `span`.
+    pub fn narrow_nth(&self, span: SourceSpan, needle: &str, n: usize) -> SourceSpan {
+        let start = span.offset();
+        let end = (start + span.len()).min(self.text.len());
+        let within = self.text.get(start..end).unwrap_or_default();
+        match within.match_indices(needle).nth(n) {
+            Some((i, _)) if !needle.is_empty() => SourceSpan::from(start + i..start + i + needle.len()),
+            _ => self.narrow(span, needle),
+        }
+    }
+
     /// The text from `start` (inside `within`) up to the next `separator` or the end of
     /// `within`: one entry of a repeated option field (`resources: {...} resources: {...}`), so
     /// that narrowing inside it finds that entry's tokens, not the first entry's.

@@ -4,7 +4,7 @@
 //! read by serializing its `DynamicMessage` to proto3 JSON and deserializing into these structs:
 //! no hand-written walking of dynamic messages. Field names follow proto3 JSON (lowerCamelCase).
 
-use prost_reflect::{DynamicMessage, ReflectMessage, SerializeOptions, Value};
+use prost_reflect::{DynamicMessage, Kind, MessageDescriptor, ReflectMessage, SerializeOptions, Value};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -249,8 +249,30 @@ pub fn read<T: DeserializeOwned>(options: &DynamicMessage, name: &str) -> Option
     let Value::Message(value) = options.get_extension(&ext).into_owned() else {
         panic!("generator bug: option {name} is not a message");
     };
-    let json = value
+    let mut json = value
         .serialize_with_options(serde_json::value::Serializer, &SerializeOptions::new())
         .expect("generator bug: option message serializes to JSON");
+    numbers_as_names(&value.descriptor(), &mut json);
     Some(serde_json::from_value(json).unwrap_or_else(|e| panic!("generator bug: option {name} does not match its mirror: {e}")))
+}
+
+/// Proto3 enums are open, so an option may hold a number no value has (`source: 99`); JSON then
+/// writes the number. It becomes the text `"99"`, which lowering reports as an unknown value of
+/// that enum at the option's token, like any other value it does not know.
+fn numbers_as_names(message: &MessageDescriptor, json: &mut serde_json::Value) {
+    let serde_json::Value::Object(object) = json else { return };
+    for field in message.fields() {
+        let Some(value) = object.get_mut(field.json_name()) else { continue };
+        let items: Vec<&mut serde_json::Value> = match value {
+            serde_json::Value::Array(items) => items.iter_mut().collect(),
+            one => vec![one],
+        };
+        for item in items {
+            match field.kind() {
+                Kind::Enum(_) if item.is_number() => *item = serde_json::Value::String(item.to_string()),
+                Kind::Message(child) => numbers_as_names(&child, item),
+                _ => {}
+            }
+        }
+    }
 }

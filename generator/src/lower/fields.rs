@@ -18,7 +18,7 @@ impl FileCx<'_> {
             if !oneof.is_synthetic() {
                 let span = self.loc.span(oneof.path());
                 self.err_help(
-                    span,
+                    self.loc.narrow(span, oneof.name()),
                     format!("oneof `{}` in `{}` is not supported in a task payload", oneof.name(), message.full_name()),
                     "oneof",
                     "use separate `optional` fields, or separate repeated fields per variant",
@@ -44,7 +44,12 @@ impl FileCx<'_> {
             let image_lookup = match opt.image_lookup.as_str() {
                 "" | "IMAGE_KEY_UNSPECIFIED" => None,
                 "ALGORITHM" => Some(ImageKey::Algorithm),
-                _ => Some(ImageKey::Version),
+                "VERSION" => Some(ImageKey::Version),
+                other => {
+                    let s = self.loc.narrow(opt_span, "image_lookup");
+                    self.err(s, format!("unknown image_lookup key `{other}`"), "unknown key");
+                    None
+                }
             };
             if image_lookup.is_some() && ty != FieldType::String {
                 let s = self.loc.narrow(opt_span, "image_lookup");
@@ -56,7 +61,7 @@ impl FileCx<'_> {
             if let Some(value) = &default {
                 self.check_default_fits(field.name(), value, &validation, opt_span);
             }
-            let default_from = self.context_source(&opt.default_from, opt_span);
+            let default_from = self.context_source(&opt.default_from, self.loc.narrow(opt_span, "default_from"));
             if let Some(source) = default_from.filter(|s| !s.is_text()) {
                 let s = self.loc.narrow(opt_span, "default_from");
                 self.err(
@@ -193,7 +198,8 @@ impl FileCx<'_> {
             Kind::Bytes => FieldType::Bytes,
             Kind::Enum(e) => {
                 if e.parent_file() != *self.file {
-                    self.err(span, format!("enum `{}` must be declared in the plugin's file", e.full_name()), "enum from another file");
+                    let s = self.loc.narrow(span, e.name());
+                    self.err(s, format!("enum `{}` must be declared in the plugin's file", e.full_name()), "enum from another file");
                     return None;
                 }
                 FieldType::Enum(e.full_name().to_string())
@@ -207,7 +213,8 @@ impl FileCx<'_> {
             }
             Kind::Message(m) => {
                 if m.parent_file() != *self.file {
-                    self.err(span, format!("message `{}` must be declared in the plugin's file", m.full_name()), "message from another file");
+                    let s = self.loc.narrow(span, m.name());
+                    self.err(s, format!("message `{}` must be declared in the plugin's file", m.full_name()), "message from another file");
                     return None;
                 }
                 if cardinality == Cardinality::Map {
@@ -232,8 +239,9 @@ impl FileCx<'_> {
         consumed: bool,
     ) -> BTreeMap<String, Placement> {
         let mut placements = BTreeMap::new();
-        for p in &opt.cr {
-            let token = self.loc.narrow(span, &format!("\"{}\"", p.target));
+        for (i, p) in opt.cr.iter().enumerate() {
+            let twins = opt.cr[..i].iter().filter(|o| o.target == p.target).count();
+            let token = self.loc.narrow_nth(span, &format!("\"{}\"", p.target), twins);
             if !targets.contains(&p.target) {
                 self.err_help(
                     token,
@@ -247,10 +255,13 @@ impl FileCx<'_> {
                 self.err(token, format!("`{}` is placed twice in target `{}`", field.name(), p.target), "second placement");
                 continue;
             }
-            let transform = parse_transform(&p.transform);
+            let transform = self.transform(&p.transform, span);
+            // This placement's own path, also when an earlier one writes the same.
+            let path_twins = opt.cr[..i].iter().filter(|o| o.path == p.path).count();
+            let path_token = self.loc.narrow_nth(span, &format!("\"{}\"", p.path), path_twins);
             let path = if p.unsupported {
                 if !p.path.is_empty() {
-                    let s = self.loc.narrow(span, &format!("\"{}\"", p.path));
+                    let s = path_token;
                     self.err(s, "a placement is either a path or `unsupported`, not both", "path on an unsupported placement");
                 }
                 None
@@ -258,14 +269,14 @@ impl FileCx<'_> {
                 match CrPath::parse_written(&p.path) {
                     Ok(path) => Some(path),
                     Err(why) => {
-                        let s = if p.path.is_empty() { token } else { self.loc.narrow(span, &format!("\"{}\"", p.path)) };
+                        let s = if p.path.is_empty() { token } else { path_token };
                         self.err(s, format!("bad CR path for `{}` in target `{}`: {why}", field.name(), p.target), "bad path");
                         None
                     }
                 }
             };
             if path.is_some() && *ty == FieldType::Bytes {
-                let s = self.loc.narrow(span, &format!("\"{}\"", p.path));
+                let s = path_token;
                 self.err(s, format!("bytes field `{}` has no CR encoding; it can only be `unsupported` in a target", field.name()), "bytes in a CR");
             }
             if path.is_some() {
@@ -348,14 +359,27 @@ pub(super) fn resolve_field(message: &MessageDescriptor, path: &str) -> Option<F
     None
 }
 
-pub(super) fn parse_transform(text: &str) -> Transform {
-    match text {
+/// A transform by its name; `None` for a number no value has (an open enum's unknown value).
+pub(super) fn parse_transform(text: &str) -> Option<Transform> {
+    Some(match text {
+        "" | "AS_IS" => Transform::AsIs,
         "TO_STRING" => Transform::ToString,
         "NAME_VALUE_LIST" => Transform::NameValueList,
         "KEY_VALUE_LIST" => Transform::KeyValueList,
         "SECONDS" => Transform::Seconds,
         "JVM_MEMORY" => Transform::JvmMemory,
-        _ => Transform::AsIs,
+        _ => return None,
+    })
+}
+
+impl FileCx<'_> {
+    /// The transform `text` names, or a diagnostic at `transform` inside `span`.
+    pub(super) fn transform(&mut self, text: &str, span: SourceSpan) -> Transform {
+        parse_transform(text).unwrap_or_else(|| {
+            let s = self.loc.narrow(span, "transform");
+            self.err(s, format!("unknown transform `{text}`"), "unknown transform");
+            Transform::AsIs
+        })
     }
 }
 

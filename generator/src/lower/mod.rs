@@ -112,7 +112,7 @@ impl FileCx<'_> {
             return None;
         }
         if !is_kebab(&opt.name) {
-            let s = self.loc.narrow(span, "name");
+            let s = self.loc.narrow(span, &format!("name: \"{}\"", opt.name));
             self.err(s, format!("plugin name `{}` must be kebab-case (a-z, 0-9, -)", opt.name), "plugin name");
         }
         if !is_python_identifier(&opt.python_package) {

@@ -288,8 +288,12 @@ impl FileCx<'_> {
                 modules.claim(self, &t.rust_module, &owner, span);
             }
             let class_span = self.task_span(t, &format!("\"{}\"", t.python_class));
-            if PYTHON_MODULE_SCOPE.contains(&t.python_class.as_str()) || !is_python_ident(&t.python_class) {
-                self.bad_name(class_span, format!("python_class `{}` is a keyword or a name the package imports", t.python_class), "not a usable class name");
+            // A python_class that is no identifier at all is reported where the task type is read.
+            if !is_python_ident(&t.python_class) {
+                continue;
+            }
+            if PYTHON_MODULE_SCOPE.contains(&t.python_class.as_str()) {
+                self.bad_name(class_span, format!("python_class `{}` is a name the package imports", t.python_class), "not a usable class name");
             } else {
                 classes.claim(self, &t.python_class, &owner, class_span);
             }

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use miette::SourceSpan;
 use prost_reflect::{Kind, MessageDescriptor};
 
-use super::fields::parse_transform;
 use super::{FieldSpans, FileCx};
 use crate::crpath::{CrPath, Segment};
 use crate::model::*;
@@ -44,7 +43,8 @@ impl FileCx<'_> {
         // `span` is this resource's entry; errors about the entry as a whole point at its target.
         let token = self.loc.narrow(span, &format!("target: \"{}\"", r.target));
         if r.kind.is_empty() || r.plural.is_empty() || r.plural != r.plural.to_lowercase() {
-            self.err(token, format!("resource of target `{}` needs a kind and a lower-case plural", r.target), "kind / plural");
+            let s = if r.kind.is_empty() || r.plural.is_empty() { token } else { self.loc.narrow(span, &format!("\"{}\"", r.plural)) };
+            self.err(s, format!("resource of target `{}` needs a kind and a lower-case plural", r.target), "kind / plural");
         }
         let name_rule = r.name_rule.unwrap_or_default();
         let length_token = match self.loc.narrow(span, &format!("max_length: {}", name_rule.max_length)) {
@@ -67,19 +67,22 @@ impl FileCx<'_> {
         let name_shape = self.name_rule(&name_rule, &r.target, span, token);
         let mut context = Vec::new();
         for c in &r.context {
-            let Some(source) = self.context_source(&c.source, span) else {
-                self.err(token, "a context value needs a source", "no source");
+            let path_token = self.loc.narrow(span, &format!("\"{}\"", c.path));
+            let Some(source) = self.context_source(&c.source, path_token) else {
+                // An unknown source is reported by `context_source` already.
+                if matches!(c.source.as_str(), "" | "CONTEXT_SOURCE_UNSPECIFIED") {
+                    self.err(path_token, "a context value needs a source", "no source");
+                }
                 continue;
             };
             let path = self.path(&c.path, span, "context path");
-            let path_token = self.loc.narrow(span, &format!("\"{}\"", c.path));
             if !c.key_prefix.is_empty() && source.adds_entries() {
                 self.err(path_token, format!("{source:?} adds one entry per variable, label or annotation; it takes no key_prefix"), "key_prefix");
             }
             if c.max_entries > 0 && path.segments.iter().any(|s| !matches!(s, Segment::Key(_))) {
                 self.err(path_token, "max_entries counts a collection named by keys only; this path reaches into a list item", "max_entries");
             }
-            let transform = parse_transform(&c.transform);
+            let transform = self.transform(&c.transform, path_token);
             let resource = self.context_resource(source, c, transform, span, path_token);
             context.push(ContextValue {
                 origin: self.origin(self.loc.narrow(span, &format!("\"{}\"", c.path))),
@@ -121,8 +124,10 @@ impl FileCx<'_> {
             log_links.push(LogLink { name: l.name.clone(), uri });
         }
         let mut constants = Vec::new();
-        for c in &r.constants {
-            let token = self.loc.narrow(span, &format!("\"{}\"", c.path));
+        for (i, c) in r.constants.iter().enumerate() {
+            // The constant's own entry, also when an earlier one names the same path.
+            let twins = r.constants[..i].iter().filter(|o| o.path == c.path).count();
+            let token = self.loc.narrow_nth(span, &format!("\"{}\"", c.path), twins);
             let path = self.path(&c.path, span, "constant path");
             match serde_json::from_str::<serde_json::Value>(&c.value) {
                 Ok(value) => constants.push(Constant { origin: self.origin(token), path, value }),
@@ -138,7 +143,8 @@ impl FileCx<'_> {
         self.check_duplicate_paths(&fields, &context);
         self.check_constants(&fields, &constants);
         (self.errors.len() == before).then(|| Resource {
-            origin: self.origin(token),
+            // The whole entry, so that a later check can point at any path written inside it.
+            origin: self.origin(span),
             target: r.target,
             kind: r.kind,
             plural: r.plural,
@@ -180,11 +186,6 @@ impl FileCx<'_> {
         stack: &mut Vec<String>,
         out: &mut Vec<MappedField>,
     ) {
-        if stack.iter().any(|m| m == message.full_name()) {
-            let span = self.loc.span(message.path());
-            self.err(span, format!("`{}` contains itself; a CR mapping must be finite", message.full_name()), "recursive message");
-            return;
-        }
         stack.push(message.full_name().to_string());
         let model = plugin.message(message.full_name()).clone();
         for field in &model.fields {
@@ -224,6 +225,11 @@ impl FileCx<'_> {
                 validation: field.validation.clone(),
             });
             if let (FieldType::Message(_), Some(cr_path), Kind::Message(child)) = (&field.ty, &cr_path, desc.kind()) {
+                // Labelled at the field that closes the cycle.
+                if stack.iter().any(|m| m == child.full_name()) {
+                    self.err(path_token, format!("`{proto_path}` holds a `{}` again; a CR mapping must be finite", child.full_name()), "recursive message");
+                    continue;
+                }
                 match field.cardinality {
                     Cardinality::Repeated => {
                         self.flatten(&child, target, &cr_path.with_items(), &format!("{proto_path}[]"), spans, plugin, stack, out)

@@ -60,7 +60,10 @@ impl FileCx<'_> {
                 where_.push(TextMatch { subject, pattern: w.pattern.clone() });
             }
             let Some(phase) = parse_phase(&r.phase) else {
-                self.err(span, "a phase rule needs a phase", "no phase");
+                // The rule's matcher, the one token a rule without a phase surely has.
+                let matcher_text = r.status_in.first().or(Some(&r.condition).filter(|c| !c.is_empty())).unwrap_or(&r.latest_condition);
+                let s = self.loc.narrow(span, &format!("\"{matcher_text}\""));
+                self.err(s, "a phase rule needs a phase", "no phase");
                 continue;
             };
             let message = self.template(&r.message, span, "phase message");
@@ -71,6 +74,10 @@ impl FileCx<'_> {
             rules.push(PhaseRule { matcher, where_, phase, message });
         }
         let otherwise = parse_phase(&s.otherwise).unwrap_or_else(|| {
+            let span = match self.loc.narrow(span, "status:") {
+                s if s == span => self.loc.narrow(span, "status"),
+                s => s,
+            };
             self.err(span, format!("status of target `{target}` needs `otherwise` (the phase of unknown values)"), "no otherwise");
             Phase::Running
         });

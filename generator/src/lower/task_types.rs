@@ -21,7 +21,7 @@ impl FileCx<'_> {
             self.err(s, format!("task type name `{}` must be lower-case letters, digits, `-` or `_`", opt.name), "bad task type name");
         }
         if !is_python_identifier(&opt.python_class) {
-            let s = self.loc.narrow(span, "python_class");
+            let s = self.loc.narrow(span, &format!("python_class: \"{}\"", opt.python_class));
             self.err(s, format!("python_class `{}` is not a Python identifier", opt.python_class), "not an identifier");
         }
         let inputs = self.inputs(message, &opt.inputs, span);
@@ -37,8 +37,12 @@ impl FileCx<'_> {
             );
         }
         let mut resources = Vec::new();
+        let mut entries = std::collections::BTreeMap::<String, usize>::new();
         for r in opt.resources {
-            let token = self.loc.narrow(span, &format!("target: \"{}\"", r.target));
+            // This entry's own `target: "..."`: the nth for the nth resource naming that target.
+            let twins = entries.entry(r.target.clone()).or_default();
+            let token = self.loc.narrow_nth(span, &format!("target: \"{}\"", r.target), *twins);
+            *twins += 1;
             if !plugin.targets.iter().any(|t| t.id == r.target) {
                 self.err_help(token, format!("unknown target `{}`", r.target), "not a target of this plugin", format!("targets: {}", target_list(plugin)));
                 continue;
@@ -100,9 +104,10 @@ impl FileCx<'_> {
     pub(super) fn inputs(&mut self, message: &MessageDescriptor, opts: &[InputOpt], span: SourceSpan) -> Vec<Input> {
         let mut inputs = Vec::new();
         let mut names = BTreeSet::new();
-        for i in opts {
+        for (n, i) in opts.iter().enumerate() {
             let label = if i.name.is_empty() { i.per_element_of.clone() } else { i.name.clone() };
-            let token = self.loc.narrow(span, &format!("\"{label}\""));
+            let twins = opts[..n].iter().filter(|x| x.name == i.name && x.per_element_of == i.per_element_of).count();
+            let token = self.loc.narrow_nth(span, &format!("\"{label}\""), twins);
             let Some(ty) = self.flyte_type(i.ty.as_ref(), span, &label) else { continue };
             let (target_message, name) = if i.per_element_of.is_empty() {
                 if !is_python_identifier(&i.name) || !names.insert(i.name.clone()) {
@@ -165,8 +170,9 @@ impl FileCx<'_> {
 
     pub(super) fn outputs(&mut self, opts: &[OutputOpt], span: SourceSpan) -> Vec<Output> {
         let mut outputs = Vec::new();
-        for o in opts {
-            let token = self.loc.narrow(span, &format!("\"{}\"", o.name));
+        for (i, o) in opts.iter().enumerate() {
+            let twins = opts[..i].iter().filter(|x| x.name == o.name).count();
+            let token = self.loc.narrow_nth(span, &format!("\"{}\"", o.name), twins);
             if !is_python_identifier(&o.name) || outputs.iter().any(|x: &Output| x.name == o.name) {
                 self.err(token, format!("output name `{}` is empty, not an identifier, or declared twice", o.name), "bad output name");
                 continue;

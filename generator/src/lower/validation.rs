@@ -72,7 +72,8 @@ impl FileCx<'_> {
             "DNS_LABEL" => Some(K8sValue::DnsLabel),
             "DNS_SUBDOMAIN" => Some(K8sValue::DnsSubdomain),
             other => {
-                self.err(span, format!("unknown Kubernetes value kind `{other}`"), "unknown kind");
+                let s = self.loc.narrow(span, "kind");
+                self.err(s, format!("unknown Kubernetes value kind `{other}`"), "unknown kind");
                 None
             }
         };
