@@ -337,6 +337,7 @@ pub fn check(model: &Model, dir: &Path, sources: &Sources) -> Result<Vec<String>
             }
         }
     }
+    crate::diagnostics::dedup(&mut errors);
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }

@@ -160,6 +160,13 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// Drops repeated errors (same file, span and message), keeping the first: a message several
+/// task types share is checked once per task type, and its mistake is one mistake.
+pub fn dedup(errors: &mut Vec<ProtoError>) {
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|e| seen.insert((e.source_code.name().to_string(), e.span.offset(), e.span.len(), e.message.clone())));
+}
+
 impl ProtoError {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());

@@ -62,6 +62,7 @@ pub fn lower(loaded: &Loaded) -> Result<Model, Error> {
         ));
     }
     check_unique_across_plugins(&plugins, &loaded.pool, &loaded.sources, &mut errors);
+    crate::diagnostics::dedup(&mut errors);
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
