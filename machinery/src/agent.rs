@@ -12,6 +12,7 @@ use tokio::sync::Mutex;
 use tonic::Status;
 
 use crate::backend::{Backend, TaskTypeInfo};
+use crate::echo::shown;
 use crate::inputs::Inputs;
 use crate::metrics::Metrics;
 use crate::naming::{self, ExecutionKey};
@@ -51,6 +52,9 @@ pub struct AgentSettings {
     pub signer: Signer,
     /// The namespaces this backend may act in (every RPC); `None`: all.
     pub namespaces: Option<Vec<String>>,
+    /// Caps on what one request may make the backend decode (the server checks the wire bytes
+    /// against the same caps before this code runs).
+    pub limits: crate::limits::Limits,
 }
 
 impl AgentSettings {
@@ -59,6 +63,7 @@ impl AgentSettings {
         Self {
             signer,
             namespaces: None,
+            limits: crate::limits::Limits::default(),
             target: target.to_string(),
             region: None,
             default_role: None,
@@ -136,7 +141,7 @@ impl<S: ObjectStore> PluginBackend<S> {
     fn task_type(&self, name: &str, field: &str) -> Result<&'static TaskTypeDef, Status> {
         self.plugin
             .task_type(name)
-            .ok_or_else(|| Status::invalid_argument(format!("{field}: task type `{name}` is not served by this backend")))
+            .ok_or_else(|| Status::invalid_argument(format!("{field}: task type `{}` is not served by this backend", shown(name))))
     }
 
     /// Deletes finished objects whose result was reported at least the TTL ago (or, never
@@ -358,6 +363,25 @@ fn is_ours(object: &serde_json::Value, managed_by: &str, execution: &str) -> boo
     metadata["labels"][MANAGED_BY_LABEL].as_str() == Some(managed_by) && metadata["annotations"][TASK_EXECUTION_ANNOTATION].as_str() == Some(execution)
 }
 
+/// Every input must be one the task's interface declares, checked before any input is decoded:
+/// an undeclared input is read by nothing, so decoding it (a big collection, say) could only
+/// cost memory and time.
+fn check_declared(inputs: &core::LiteralMap, template: &core::TaskTemplate) -> Result<(), Status> {
+    let declared = template.interface.as_ref().and_then(|i| i.inputs.as_ref()).map(|v| &v.variables);
+    for name in inputs.literals.keys() {
+        if !declared.is_some_and(|d| d.contains_key(name)) {
+            let mut known: Vec<&str> = declared.map(|d| d.keys().map(String::as_str).collect()).unwrap_or_default();
+            known.sort_unstable();
+            return Err(Status::invalid_argument(format!(
+                "inputs.{}: not an input of the task (template.interface declares: {})",
+                shown(name),
+                if known.is_empty() { "none".to_string() } else { shown(&known.join(", ")) }
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// A namespace must be a DNS-1123 label, or the API answers 404 for a request the caller got wrong.
 fn check_namespace(namespace: &str) -> Result<(), Status> {
     let valid = !namespace.is_empty()
@@ -372,15 +396,6 @@ fn check_namespace(namespace: &str) -> Result<(), Status> {
         "task_execution_metadata.namespace: {:?} is not a Kubernetes namespace name (at most 63 of a-z, 0-9 and '-', starting and ending alphanumeric)",
         shown(namespace)
     )))
-}
-
-/// At most 80 characters of a caller's value, for error texts and logs.
-fn shown(value: &str) -> String {
-    let mut short: String = value.chars().take(80).collect();
-    if short.len() < value.len() {
-        short.push('…');
-    }
-    short
 }
 
 fn invalid(e: InvalidInput) -> Status {
@@ -557,15 +572,25 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
         self.check_scope(&metadata.namespace, "task_execution_metadata.namespace")?;
         let key = execution_key(id);
         let name = naming::fitted_name(&key, resource.name_max_length, resource.name_shape, resource.name_pattern).map_err(Status::internal)?;
-        let custom = template.custom.as_ref().map(crate::decode::struct_to_json).unwrap_or_else(|| serde_json::json!({}));
+        let limits = &self.settings.limits;
+        if let Some(map) = &request.inputs {
+            check_declared(map, template)?;
+        }
+        let custom = match &template.custom {
+            Some(custom) => crate::decode::struct_to_json(custom, "template.custom", limits.max_depth).map_err(invalid)?,
+            None => serde_json::json!({}),
+        };
         let inputs = match &request.inputs {
-            Some(map) => Inputs::from_literal_map(map).map_err(invalid)?,
+            Some(map) => Inputs::from_literal_map(map, limits).map_err(invalid)?,
             None => Inputs::default(),
         };
         let context = self.build_context(&request, template, name.clone()).map_err(invalid)?;
         let built = (task.build)(&BuildRequest { target: self.target.id, custom: &custom, inputs: &inputs, context: &context }).map_err(invalid)?;
         let execution = execution_annotation(&key);
         let object = complete_object(built, resource, &name, &metadata.namespace, labels(self.plugin, task, &key), &execution);
+        // Everything costly to decode is behind us; the next CreateTask may start while this one
+        // waits on the API.
+        crate::limits::decoding_done();
         let namespace = metadata.namespace.as_str();
         let created = retry::within(deadline, || self.store.create(resource, namespace, object.clone())).await;
         match created {

@@ -21,9 +21,12 @@ pub struct ServerConfig {
     /// Address and port of the gRPC server.
     #[arg(long, env = "AGENT_LISTEN", default_value_t = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
-    /// Largest gRPC message accepted or sent, in bytes (larger ones fail with OUT_OF_RANGE).
+    /// Largest gRPC message accepted or sent, in bytes (larger ones fail with RESOURCE_EXHAUSTED).
     #[arg(long, env = "AGENT_MAX_MESSAGE_BYTES", default_value_t = DEFAULT_MAX_MESSAGE_BYTES)]
     pub max_message_bytes: usize,
+    /// Caps on what one request may make the backend decode.
+    #[command(flatten)]
+    pub limits: crate::limits::Limits,
     /// Serve TLS instead of plaintext (propeller's `insecure: false`).
     #[command(flatten)]
     pub tls: Option<TlsConfig>,
@@ -34,6 +37,7 @@ impl Default for ServerConfig {
         Self {
             listen: DEFAULT_LISTEN,
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+            limits: crate::limits::Limits::default(),
             tls: None,
         }
     }

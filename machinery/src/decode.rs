@@ -231,35 +231,54 @@ fn proto_path(root: &MessageDescriptor, path: &serde_path_to_error::Path) -> (St
     (out, at)
 }
 
-/// A protobuf `Struct` as JSON. Numbers are doubles; a NaN or infinite number (which no JSON
-/// source can produce) becomes `null`.
-pub fn struct_to_json(s: &prost_types::Struct) -> serde_json::Value {
-    serde_json::Value::Object(
-        s.fields
-            .iter()
-            .map(|(k, v)| (k.clone(), value_to_json(v)))
-            .collect(),
-    )
+/// A protobuf `Struct` as JSON; `field` names it in errors (`template.custom`). Numbers are
+/// doubles. A NaN or infinite number (which no JSON source can produce) is an error naming its
+/// key: read as "unset" it would let defaults apply (`maxRuntimeSeconds = NaN` ran for a day).
+/// Nesting deeper than `max_depth` objects and lists is an error too, before the recursion
+/// below could exhaust the stack.
+pub fn struct_to_json(s: &prost_types::Struct, field: &str, max_depth: usize) -> Result<serde_json::Value, InvalidInput> {
+    fields_to_json(s, field, 1, max_depth)
+}
+
+fn fields_to_json(s: &prost_types::Struct, path: &str, depth: usize, max_depth: usize) -> Result<serde_json::Value, InvalidInput> {
+    if depth > max_depth {
+        return Err(InvalidInput::new(path, format!("nested deeper than {max_depth} levels (limits.maxDepth)")));
+    }
+    let mut out = serde_json::Map::new();
+    for (k, v) in &s.fields {
+        let value = value_to_json(v, &format!("{path}.{}", crate::echo::shown(k)), depth, max_depth)?;
+        out.insert(k.clone(), value);
+    }
+    Ok(serde_json::Value::Object(out))
 }
 
 /// 2^53: every integer up to this magnitude is exact in a double.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_992.0;
 
-fn value_to_json(v: &prost_types::Value) -> serde_json::Value {
+fn value_to_json(v: &prost_types::Value, path: &str, depth: usize, max_depth: usize) -> Result<serde_json::Value, InvalidInput> {
     use prost_types::value::Kind as K;
     use serde_json::Value as J;
-    match &v.kind {
+    Ok(match &v.kind {
         None | Some(K::NullValue(_)) => J::Null,
         // Struct numbers are all doubles. A whole one within the exactly-representable range is
         // written as an integer, as flytekit's JSON had it, so enum numbers (`2.0`) and integer
         // fields decode; a double field takes an integer just as well.
         Some(K::NumberValue(n)) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => J::from(*n as i64),
-        Some(K::NumberValue(n)) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
+        Some(K::NumberValue(n)) => match serde_json::Number::from_f64(*n) {
+            Some(n) => J::Number(n),
+            None => return Err(InvalidInput::new(path, format!("{n} is not a number a task can use (NaN and infinities are refused)"))),
+        },
         Some(K::StringValue(s)) => J::String(s.clone()),
         Some(K::BoolValue(b)) => J::Bool(*b),
-        Some(K::StructValue(s)) => struct_to_json(s),
-        Some(K::ListValue(l)) => J::Array(l.values.iter().map(value_to_json).collect()),
-    }
+        Some(K::StructValue(s)) => fields_to_json(s, path, depth + 1, max_depth)?,
+        Some(K::ListValue(l)) => {
+            if depth + 1 > max_depth {
+                return Err(InvalidInput::new(path, format!("nested deeper than {max_depth} levels (limits.maxDepth)")));
+            }
+            let items = l.values.iter().enumerate().map(|(i, v)| value_to_json(v, &format!("{path}[{i}]"), depth + 1, max_depth));
+            J::Array(items.collect::<Result<_, _>>()?)
+        }
+    })
 }
 
 /// JSON as a protobuf `Struct`; `None` when `v` is not an object. Numbers become doubles.
@@ -511,12 +530,37 @@ mod tests {
     fn struct_json_round_trip() {
         let v = json!({"a": 1.5, "b": "x", "c": [true, null, {"d": 0.1}], "e": {}});
         let s = json_to_struct(&v).unwrap();
-        assert_eq!(struct_to_json(&s), v);
+        assert_eq!(struct_to_json(&s, "custom", 64).unwrap(), v);
         // Whole doubles come back as integers (enum numbers and integer fields decode), beyond
         // 2^53 they stay doubles (their digits are already lost).
         let ints = json!({"n": 3.0, "big": 1e300});
-        assert_eq!(struct_to_json(&json_to_struct(&ints).unwrap()), json!({"n": 3, "big": 1e300}));
+        assert_eq!(struct_to_json(&json_to_struct(&ints).unwrap(), "custom", 64).unwrap(), json!({"n": 3, "big": 1e300}));
         assert_eq!(json_to_struct(&json!([1])), None);
+    }
+
+    #[test]
+    fn nan_and_infinities_name_their_key_instead_of_becoming_unset() {
+        for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let number = prost_types::Value { kind: Some(prost_types::value::Kind::NumberValue(n)) };
+            let inner = prost_types::Struct { fields: [("maxRuntimeSeconds".to_string(), number)].into_iter().collect() };
+            let outer = prost_types::Struct {
+                fields: [("stoppingCondition".to_string(), prost_types::Value { kind: Some(prost_types::value::Kind::StructValue(inner)) })].into_iter().collect(),
+            };
+            let e = struct_to_json(&outer, "template.custom", 64).unwrap_err();
+            assert_eq!(e.field, "template.custom.stoppingCondition.maxRuntimeSeconds");
+            assert!(e.message.contains("NaN and infinities are refused"), "{e}");
+        }
+    }
+
+    #[test]
+    fn deep_structs_are_refused_with_a_path() {
+        let mut v = json!(1);
+        for _ in 0..200 {
+            v = json!({"a": [v]});
+        }
+        let e = struct_to_json(&json_to_struct(&v).unwrap(), "template.custom", 64).unwrap_err();
+        assert!(e.field.starts_with("template.custom.a[0].a[0]"), "{e}");
+        assert!(e.message.contains("deeper than 64"), "{e}");
     }
 
     fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {

@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 
 use crate::cr::{format_float, format_int};
+use crate::echo::shown;
+use crate::limits::{Budget, Limits};
 use crate::plugin::InvalidInput;
 use crate::proto::flyteidl::core::{self as idl, literal, primitive, scalar};
 
@@ -72,13 +74,15 @@ impl Inputs {
         Self { values }
     }
 
-    /// Decodes every literal; the first unsupported one is an error naming it.
-    pub fn from_literal_map(map: &idl::LiteralMap) -> Result<Self, InvalidInput> {
+    /// Decodes every literal within `limits`; the first unsupported or over-limit one is an
+    /// error naming it.
+    pub fn from_literal_map(map: &idl::LiteralMap, limits: &Limits) -> Result<Self, InvalidInput> {
+        let mut budget = Budget::new(limits);
         let mut values = BTreeMap::new();
         for (name, literal) in &map.literals {
             values.insert(
                 name.clone(),
-                decode_literal(literal, &format!("inputs.{name}"))?,
+                decode_literal(literal, &format!("inputs.{}", shown(name)), 1, &mut budget)?,
             );
         }
         Ok(Self { values })
@@ -189,34 +193,42 @@ fn unsupported(field: &str, what: &str) -> InvalidInput {
     )
 }
 
-fn decode_literal(literal: &idl::Literal, field: &str) -> Result<InputValue, InvalidInput> {
+/// Collections and maps nest literals: `depth` is checked before each level, so a request that
+/// did not pass the server's wire check (a direct call) cannot recurse without bound either.
+fn decode_literal(literal: &idl::Literal, field: &str, depth: usize, budget: &mut Budget<'_>) -> Result<InputValue, InvalidInput> {
+    budget.depth(depth, field)?;
+    budget.value(field)?;
     match &literal.value {
         None => Ok(InputValue::Null),
-        Some(literal::Value::Scalar(s)) => decode_scalar(s, field),
-        Some(literal::Value::Collection(c)) => c
-            .literals
-            .iter()
-            .enumerate()
-            .map(|(i, l)| decode_literal(l, &format!("{field}[{i}]")))
-            .collect::<Result<_, _>>()
-            .map(InputValue::List),
-        Some(literal::Value::Map(m)) => m
-            .literals
-            .iter()
-            .map(|(k, l)| Ok((k.clone(), decode_literal(l, &format!("{field}.{k}"))?)))
-            .collect::<Result<_, _>>()
-            .map(InputValue::Map),
+        Some(literal::Value::Scalar(s)) => decode_scalar(s, field, depth, budget),
+        Some(literal::Value::Collection(c)) => {
+            budget.list(c.literals.len(), field)?;
+            c.literals
+                .iter()
+                .enumerate()
+                .map(|(i, l)| decode_literal(l, &format!("{field}[{i}]"), depth + 1, budget))
+                .collect::<Result<_, _>>()
+                .map(InputValue::List)
+        }
+        Some(literal::Value::Map(m)) => {
+            budget.map(m.literals.len(), field)?;
+            m.literals
+                .iter()
+                .map(|(k, l)| Ok((k.clone(), decode_literal(l, &format!("{field}.{}", shown(k)), depth + 1, budget)?)))
+                .collect::<Result<_, _>>()
+                .map(InputValue::Map)
+        }
         Some(literal::Value::OffloadedMetadata(_)) => Err(unsupported(field, "offloaded literal")),
     }
 }
 
-fn decode_scalar(scalar: &idl::Scalar, field: &str) -> Result<InputValue, InvalidInput> {
+fn decode_scalar(scalar: &idl::Scalar, field: &str, depth: usize, budget: &mut Budget<'_>) -> Result<InputValue, InvalidInput> {
     match &scalar.value {
         None | Some(scalar::Value::NoneType(_)) => Ok(InputValue::Null),
         Some(scalar::Value::Primitive(p)) => Ok(match &p.value {
             None => InputValue::Null,
             Some(primitive::Value::Integer(i)) => InputValue::Integer(*i),
-            Some(primitive::Value::FloatValue(f)) => InputValue::Float(*f),
+            Some(primitive::Value::FloatValue(f)) => InputValue::Float(finite(*f, field)?),
             Some(primitive::Value::StringValue(s)) => InputValue::String(s.clone()),
             Some(primitive::Value::Boolean(b)) => InputValue::Bool(*b),
             Some(primitive::Value::Datetime(t)) => InputValue::String(t.to_string()),
@@ -237,15 +249,16 @@ fn decode_scalar(scalar: &idl::Scalar, field: &str) -> Result<InputValue, Invali
                 multipart,
             })
         }
-        Some(scalar::Value::Binary(b)) if b.tag == "msgpack" => decode_msgpack(&b.value, field),
+        Some(scalar::Value::Binary(b)) if b.tag == "msgpack" => decode_msgpack(&b.value, field, budget),
         Some(scalar::Value::Binary(b)) => {
             Err(unsupported(field, &format!("binary (tag `{}`)", b.tag)))
         }
         Some(scalar::Value::Generic(s)) => {
-            Ok(InputValue::from_json(&crate::decode::struct_to_json(s)))
+            let depth_left = budget.limits.max_depth.saturating_sub(depth).max(1);
+            Ok(InputValue::from_json(&crate::decode::struct_to_json(s, field, depth_left)?))
         }
         Some(scalar::Value::Union(u)) => match &u.value {
-            Some(l) => decode_literal(l, field),
+            Some(l) => decode_literal(l, field, depth + 1, budget),
             None => Ok(InputValue::Null),
         },
         Some(scalar::Value::Schema(_)) => Err(unsupported(field, "schema")),
@@ -254,16 +267,30 @@ fn decode_scalar(scalar: &idl::Scalar, field: &str) -> Result<InputValue, Invali
             field,
             format!(
                 "error inputs are not supported by this backend (upstream error: {})",
-                e.message
+                shown(&e.message)
             ),
         )),
     }
 }
 
-/// MessagePack bytes (flytekit's encoding of dicts and dataclasses) as a value.
-fn decode_msgpack(bytes: &[u8], field: &str) -> Result<InputValue, InvalidInput> {
+/// NaN and infinities are refused: no task parameter means them, and serialised into an object
+/// they would become `null`, that is, unset.
+fn finite(f: f64, field: &str) -> Result<f64, InvalidInput> {
+    if f.is_finite() {
+        return Ok(f);
+    }
+    Err(InvalidInput::new(field, format!("{f} is not a number a task can use (NaN and infinities are refused)")))
+}
+
+/// MessagePack bytes (flytekit's encoding of dicts and dataclasses) as a value. The bytes are
+/// walked first ([`crate::msgpack_check`]) so that rmpv's recursive decoder only ever sees
+/// nesting and sizes within the limits.
+fn decode_msgpack(bytes: &[u8], field: &str, budget: &mut Budget<'_>) -> Result<InputValue, InvalidInput> {
+    crate::msgpack_check::check(bytes, field, budget)?;
     let mut reader = bytes;
-    let value = rmpv::decode::read_value(&mut reader)
+    // rmpv counts two levels per container; the walk above already enforced the real bound.
+    let depth = budget.limits.max_depth.saturating_mul(2).saturating_add(4);
+    let value = rmpv::decode::read_value_with_max_depth(&mut reader, depth)
         .map_err(|e| InvalidInput::new(field, format!("invalid MessagePack: {e}")))?;
     if !reader.is_empty() {
         return Err(InvalidInput::new(
@@ -288,8 +315,8 @@ fn from_msgpack(value: &rmpv::Value, field: &str) -> Result<InputValue, InvalidI
                 ));
             }
         },
-        M::F32(f) => InputValue::Float(f64::from(*f)),
-        M::F64(f) => InputValue::Float(*f),
+        M::F32(f) => InputValue::Float(finite(f64::from(*f), field)?),
+        M::F64(f) => InputValue::Float(finite(*f, field)?),
         M::String(s) => match s.as_str() {
             Some(s) => InputValue::String(s.to_string()),
             None => return Err(InvalidInput::new(field, "string is not valid UTF-8")),
@@ -307,10 +334,10 @@ fn from_msgpack(value: &rmpv::Value, field: &str) -> Result<InputValue, InvalidI
                 let Some(key) = k.as_str() else {
                     return Err(InvalidInput::new(
                         field,
-                        format!("dict keys must be strings, found `{k}`"),
+                        format!("dict keys must be strings, found `{}`", shown(&k.to_string())),
                     ));
                 };
-                map.insert(key.to_string(), from_msgpack(v, &format!("{field}.{key}"))?);
+                map.insert(key.to_string(), from_msgpack(v, &format!("{field}.{}", shown(key)))?);
             }
             InputValue::Map(map)
         }
@@ -326,6 +353,10 @@ mod tests {
         Binary, Blob, BlobMetadata, BlobType, Literal, LiteralCollection, LiteralMap, Primitive,
         Scalar,
     };
+
+    fn from_map(map: &LiteralMap) -> Result<Inputs, InvalidInput> {
+        Inputs::from_literal_map(map, &Limits::default())
+    }
 
     fn scalar(v: scalar::Value) -> Literal {
         Literal {
@@ -371,7 +402,7 @@ mod tests {
     #[test]
     fn primitives_and_blobs() {
         use idl::blob_type::BlobDimensionality::{Multipart, Single};
-        let inputs = Inputs::from_literal_map(&map(vec![
+        let inputs = from_map(&map(vec![
             ("i", prim(primitive::Value::Integer(3))),
             ("f", prim(primitive::Value::FloatValue(0.5))),
             ("s", prim(primitive::Value::StringValue("x".into()))),
@@ -449,7 +480,7 @@ mod tests {
             (M::from("objective"), M::from("reg:squarederror")),
             (M::from("verbose"), M::from(true)),
         ]);
-        let inputs = Inputs::from_literal_map(&map(vec![("hp", msgpack(&hp))])).unwrap();
+        let inputs = from_map(&map(vec![("hp", msgpack(&hp))])).unwrap();
         let expected: BTreeMap<String, String> = [
             ("eta", "0.1"),
             ("alpha", "1e-7"),
@@ -472,12 +503,12 @@ mod tests {
             (M::from("ok"), M::from(1)),
             (M::from("nested"), M::Array(vec![M::from(1)])),
         ]);
-        let inputs = Inputs::from_literal_map(&map(vec![("hp", msgpack(&hp))])).unwrap();
+        let inputs = from_map(&map(vec![("hp", msgpack(&hp))])).unwrap();
         let err = inputs.string_map("hp").unwrap_err();
         assert_eq!(err.field, "inputs.hp.nested");
         assert!(err.message.contains("found a list"), "{}", err.message);
         let null = M::Map(vec![(M::from("n"), M::Nil)]);
-        let inputs = Inputs::from_literal_map(&map(vec![("hp", msgpack(&null))])).unwrap();
+        let inputs = from_map(&map(vec![("hp", msgpack(&null))])).unwrap();
         assert_eq!(inputs.string_map("hp").unwrap_err().field, "inputs.hp.n");
     }
 
@@ -494,7 +525,7 @@ mod tests {
             &serde_json::json!({"a": "1", "b": 2.0, "c": {"d": [true]}}),
         )
         .unwrap();
-        let inputs = Inputs::from_literal_map(&map(vec![
+        let inputs = from_map(&map(vec![
             ("m", literal_map),
             ("g", scalar(scalar::Value::Generic(generic))),
         ]))
@@ -528,7 +559,7 @@ mod tests {
             value: Some(Box::new(prim(primitive::Value::Integer(7)))),
             r#type: None,
         })));
-        let inputs = Inputs::from_literal_map(&map(vec![("u", union)])).unwrap();
+        let inputs = from_map(&map(vec![("u", union)])).unwrap();
         assert_eq!(inputs.integer("u"), Ok(Some(7)));
     }
 
@@ -560,7 +591,7 @@ mod tests {
             })),
         ];
         for literal in cases {
-            let err = Inputs::from_literal_map(&map(vec![("x", literal.clone())])).unwrap_err();
+            let err = from_map(&map(vec![("x", literal.clone())])).unwrap_err();
             assert_eq!(err.field, "inputs.x", "{literal:?}");
         }
         let nested = Literal {
@@ -570,7 +601,7 @@ mod tests {
             )]))),
             ..Default::default()
         };
-        let err = Inputs::from_literal_map(&map(vec![("x", nested)])).unwrap_err();
+        let err = from_map(&map(vec![("x", nested)])).unwrap_err();
         assert_eq!(err.field, "inputs.x.k");
         assert!(err.message.contains("not supported"));
     }

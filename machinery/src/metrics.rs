@@ -137,9 +137,7 @@ impl<B: Backend> Backend for Metered<B> {
         let started = Instant::now();
         let result = self.inner.create_task(request).await;
         self.metrics.record("CreateTask", code_of(&result), started);
-        if let Err(status) = &result {
-            tracing::warn!(code = ?status.code(), message = status.message(), "CreateTask failed");
-        }
+        // Failures are logged once, by the server (`server/async_agent.rs`).
         result
     }
 

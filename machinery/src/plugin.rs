@@ -190,8 +190,10 @@ pub struct InvalidInput {
 }
 
 impl InvalidInput {
+    /// Both parts are capped: paths hold the caller's map keys, messages may quote values.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        let (field, message) = (field.into(), message.into());
+        Self { field: crate::echo::capped(&field, 2 * crate::echo::MAX_ECHO_CHARS), message: crate::echo::capped(&message, crate::echo::MAX_MESSAGE_CHARS) }
     }
 }
 

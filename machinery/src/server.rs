@@ -3,6 +3,7 @@
 //! future resolves.
 
 mod async_agent;
+mod guard;
 mod metadata;
 
 use std::future::Future;
@@ -98,6 +99,7 @@ pub async fn serve_on<B: Backend>(
     let async_agent = AsyncAgentServiceServer::new(async_agent::AsyncAgent::new(backend))
         .max_decoding_message_size(limit)
         .max_encoding_message_size(limit);
+    let async_agent = guard::Guarded::new(async_agent, config.limits.clone(), limit);
     let metadata = AgentMetadataServiceServer::new(metadata::MetadataService::new(agents))
         .max_decoding_message_size(limit)
         .max_encoding_message_size(limit);

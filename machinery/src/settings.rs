@@ -52,6 +52,8 @@ pub struct FileConfig {
     pub metrics_listen: Option<SocketAddr>,
     /// `text` or `json`.
     pub log_format: Option<String>,
+    /// Caps on what one request may make the backend decode (see `machinery/src/limits.rs`).
+    pub limits: Option<crate::limits::Limits>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -94,6 +96,12 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("AGENT_MAX_MESSAGE_BYTES", "server.maxMessageBytes"),
     ("AGENT_TLS_CERT", "server.tlsCert"),
     ("AGENT_TLS_KEY", "server.tlsKey"),
+    ("AGENT_MAX_VALUES", "limits.maxValues"),
+    ("AGENT_MAX_LIST_LENGTH", "limits.maxListLength"),
+    ("AGENT_MAX_MAP_SIZE", "limits.maxMapSize"),
+    ("AGENT_MAX_STRING_BYTES", "limits.maxStringBytes"),
+    ("AGENT_MAX_DEPTH", "limits.maxDepth"),
+    ("AGENT_CREATE_CONCURRENCY", "limits.createConcurrency"),
     ("AGENT_METRICS_LISTEN", "metricsListen"),
     ("AGENT_LOG_FORMAT", "logFormat (text or json)"),
 ];
@@ -109,6 +117,7 @@ impl Settings {
             None => FileConfig::default(),
         };
         let server = config.server.get_or_insert_with(Default::default);
+        let limits = config.limits.get_or_insert_with(Default::default);
         let parse = |key: &str, value: String| -> Result<_, String> { Ok((key.to_string(), value)) };
         for (var, _) in ENVIRONMENT {
             let Some(value) = env(var) else { continue };
@@ -131,6 +140,12 @@ impl Settings {
                 "AGENT_MAX_MESSAGE_BYTES" => server.max_message_bytes = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_TLS_CERT" => server.tls_cert = Some(value.into()),
                 "AGENT_TLS_KEY" => server.tls_key = Some(value.into()),
+                "AGENT_MAX_VALUES" => limits.max_values = value.parse().map_err(|e| bad(&e))?,
+                "AGENT_MAX_LIST_LENGTH" => limits.max_list_length = value.parse().map_err(|e| bad(&e))?,
+                "AGENT_MAX_MAP_SIZE" => limits.max_map_size = value.parse().map_err(|e| bad(&e))?,
+                "AGENT_MAX_STRING_BYTES" => limits.max_string_bytes = value.parse().map_err(|e| bad(&e))?,
+                "AGENT_MAX_DEPTH" => limits.max_depth = value.parse().map_err(|e| bad(&e))?,
+                "AGENT_CREATE_CONCURRENCY" => limits.create_concurrency = value.parse().map_err(|e| bad(&e))?,
                 "AGENT_METRICS_LISTEN" => config.metrics_listen = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_LOG_FORMAT" => config.log_format = Some(value),
                 _ => unreachable!("every variable of ENVIRONMENT is handled"),
@@ -153,6 +168,7 @@ impl Settings {
         )?;
         let signer = Signer::from_files(key_file, config.resource_meta_previous_key_file.as_deref()).map_err(|e| format!("resourceMetaKeyFile: {e}"))?;
         let namespaces = (!config.namespaces.is_empty()).then_some(config.namespaces);
+        let limits = config.limits.clone().unwrap_or_default();
         let defaults_agent = AgentSettings::new(default_target, signer.clone());
         let budget = |key: &str, seconds: Option<f64>, default: Duration| -> Result<Duration, String> {
             match seconds {
@@ -175,11 +191,13 @@ impl Settings {
                 outputs_grace: config.outputs_grace_seconds.map_or(defaults_agent.outputs_grace, Duration::from_secs),
                 signer,
                 namespaces: namespaces.clone(),
+                limits: limits.clone(),
             },
             namespaces,
             server: ServerConfig {
                 listen: server.listen.unwrap_or(defaults.listen),
                 max_message_bytes: server.max_message_bytes.unwrap_or(defaults.max_message_bytes),
+                limits,
                 tls,
             },
             metrics_listen: config.metrics_listen.unwrap_or_else(|| DEFAULT_METRICS_LISTEN.parse().expect("valid literal")),
@@ -217,6 +235,20 @@ mod tests {
         assert_eq!(s.server.listen.to_string(), "127.0.0.1:9000");
         let versions = &s.agent.images["xgboost"]["us-east-1"];
         assert!(versions.contains_key("0.90"), "quoted versions stay text: {versions:?}");
+    }
+
+    #[test]
+    fn limits_come_from_the_file_and_the_environment_and_reach_server_and_agent() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, "limits:\n  maxDepth: 10\n  maxValues: 500\n").unwrap();
+        let keys = key_env(&dir);
+        let env = |k: &str| if k == "AGENT_CREATE_CONCURRENCY" { Some("3".to_string()) } else { keys(k) };
+        let s = Settings::load(Some(&path), &env, "ack").unwrap();
+        assert_eq!((s.server.limits.max_depth, s.server.limits.max_values, s.server.limits.create_concurrency.get()), (10, 500, 3));
+        assert_eq!(s.agent.limits, s.server.limits);
+        let env = |k: &str| if k == "AGENT_CREATE_CONCURRENCY" { Some("0".to_string()) } else { keys(k) };
+        assert!(Settings::load(None, &env, "ack").unwrap_err().contains("AGENT_CREATE_CONCURRENCY=0"));
     }
 
     #[test]

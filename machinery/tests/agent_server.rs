@@ -370,11 +370,8 @@ async fn a_request_over_the_message_limit_is_rejected_before_reaching_the_backen
 
     let oversized = create_request("fake-job", &"x".repeat(4096));
     let err = client.create_task(oversized).await.unwrap_err();
-    // tonic reports an over-limit message as OUT_OF_RANGE (grpc-go uses RESOURCE_EXHAUSTED).
-    assert!(
-        matches!(err.code(), Code::OutOfRange | Code::ResourceExhausted),
-        "unexpected status {err:?}"
-    );
+    // RESOURCE_EXHAUSTED, as grpc-go answers (tonic's own OUT_OF_RANGE is recoded).
+    assert_eq!(err.code(), Code::ResourceExhausted, "unexpected status {err:?}");
     assert!(server.backend.created.lock().unwrap().is_empty());
 
     // The limit is per message: a small request on the same server still goes through.
@@ -471,4 +468,69 @@ async fn the_default_address_serves_ipv4_and_ipv6_clients() {
         assert_eq!(response.into_inner().status, ServingStatus::Serving as i32, "{uri}");
     }
     server.stop().await.unwrap();
+}
+
+/// Calls `path` with the encoding of `message`, whatever type the method expects.
+async fn call_raw<M: prost::Message + Default + Send + 'static>(addr: SocketAddr, path: &'static str, message: M) -> Status {
+    let channel = Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready().await.unwrap();
+    let codec = tonic_prost::ProstCodec::<M, admin::CreateTaskResponse>::default();
+    grpc.unary(tonic::Request::new(message), path.parse().unwrap(), codec).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn callers_mistakes_get_callers_codes_and_short_messages() {
+    let config = ServerConfig { max_message_bytes: 1024, ..ServerConfig::default() };
+    let server = Running::start(FakeBackend::new(&[("fake-job", 0)]), config).await;
+    // Not a CreateTaskRequest: field 1 (`inputs`, a message) as a number. The wire check names it.
+    let wrong = core::Identifier { resource_type: 1, ..Default::default() };
+    let e = call_raw(server.addr, "/flyteidl.service.AsyncAgentService/CreateTask", wrong.clone()).await;
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    assert!(e.message().starts_with("inputs: not a valid protobuf message"), "{}", e.message());
+    // GetTask is decoded by tonic alone: its decode error (INTERNAL there) is INVALID_ARGUMENT too.
+    let e = call_raw(server.addr, "/flyteidl.service.AsyncAgentService/GetTask", admin::CreateTaskResponse { resource_meta: vec![0xff; 3] }).await;
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    // Over the size limit is RESOURCE_EXHAUSTED, on every method.
+    let big = admin::GetTaskRequest { resource_meta: vec![b'x'; 4096], ..Default::default() };
+    let e = call_raw(server.addr, "/flyteidl.service.AsyncAgentService/GetTask", big).await;
+    assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}");
+    let e = server.agent_client().await.create_task(create_request("fake-job", &"x".repeat(4096))).await.unwrap_err();
+    assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}");
+    assert!(e.message().contains("server.maxMessageBytes"), "{}", e.message());
+    assert!(server.backend.created.lock().unwrap().is_empty() && server.backend.polled.lock().unwrap().is_empty());
+}
+
+/// A backend that fails with a message holding a huge echo.
+struct Echoing(Vec<TaskTypeInfo>);
+
+#[tonic::async_trait]
+impl Backend for Echoing {
+    fn agent_name(&self) -> &str {
+        "echo"
+    }
+    fn task_types(&self) -> &[TaskTypeInfo] {
+        &self.0
+    }
+    async fn create_task(&self, _: admin::CreateTaskRequest) -> Result<admin::CreateTaskResponse, Status> {
+        Err(Status::invalid_argument(format!("field: {}", "v".repeat(100_000))))
+    }
+    async fn get_task(&self, _: admin::GetTaskRequest) -> Result<admin::GetTaskResponse, Status> {
+        Err(Status::not_found("gone"))
+    }
+    async fn delete_task(&self, _: admin::DeleteTaskRequest) -> Result<admin::DeleteTaskResponse, Status> {
+        Ok(admin::DeleteTaskResponse {})
+    }
+}
+
+#[tokio::test]
+async fn error_messages_are_capped_so_the_client_sees_the_real_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(machinery::serve_on(listener, Arc::new(Echoing(vec![TaskTypeInfo { name: "echo-job".into(), version: 0 }])), ServerConfig::default(), std::future::pending()));
+    let channel = Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
+    let e = AsyncAgentServiceClient::new(channel).create_task(admin::CreateTaskRequest::default()).await.unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    assert!(e.message().starts_with("field: vvv") && e.message().ends_with('…'), "{:.40}", e.message());
+    assert!(e.message().len() < 1100, "{} bytes", e.message().len());
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 use crate::backend::Backend;
+use crate::echo::{capped_status, shown};
 use crate::proto::flyteidl::admin;
 use crate::proto::flyteidl::service::async_agent_service_server::AsyncAgentService;
 
@@ -18,19 +19,23 @@ impl<B> AsyncAgent<B> {
     }
 }
 
-/// Logs the outcome of one call; failures at `warn` because propeller turns each one into a
-/// spent retry or a step towards a system failure.
-fn log_outcome<T>(rpc: &str, task_type: &str, result: &Result<T, Status>) {
-    match result {
-        Ok(_) => tracing::debug!(rpc, task_type, "ok"),
+/// Logs the outcome of one call, the only log line of a failure; failures at `warn` because
+/// propeller turns each one into a spent retry or a step towards a system failure. The message
+/// is capped first ([`capped_status`]), for the caller and the log alike; the task type is the
+/// caller's text too.
+fn log_outcome<T>(rpc: &str, task_type: &str, result: Result<T, Status>) -> Result<T, Status> {
+    let result = result.map_err(capped_status);
+    match &result {
+        Ok(_) => tracing::debug!(rpc, task_type = %shown(task_type), "ok"),
         Err(status) => tracing::warn!(
             rpc,
-            task_type,
+            task_type = %shown(task_type),
             code = ?status.code(),
             message = status.message(),
             "failed"
         ),
     }
+    result
 }
 
 /// The task type a poll or delete is for: the category when set, else the deprecated field
@@ -53,8 +58,7 @@ impl<B: Backend> AsyncAgentService for AsyncAgent<B> {
             .map(|t| t.r#type.clone())
             .unwrap_or_default();
         let result = self.backend.create_task(request).await;
-        log_outcome("CreateTask", &task_type, &result);
-        result.map(Response::new)
+        log_outcome("CreateTask", &task_type, result).map(Response::new)
     }
 
     async fn get_task(
@@ -66,8 +70,7 @@ impl<B: Backend> AsyncAgentService for AsyncAgent<B> {
         let task_type =
             category_name(request.task_category.as_ref(), &request.task_type).to_owned();
         let result = self.backend.get_task(request).await;
-        log_outcome("GetTask", &task_type, &result);
-        result.map(Response::new)
+        log_outcome("GetTask", &task_type, result).map(Response::new)
     }
 
     async fn delete_task(
@@ -79,8 +82,7 @@ impl<B: Backend> AsyncAgentService for AsyncAgent<B> {
         let task_type =
             category_name(request.task_category.as_ref(), &request.task_type).to_owned();
         let result = self.backend.delete_task(request).await;
-        log_outcome("DeleteTask", &task_type, &result);
-        result.map(Response::new)
+        log_outcome("DeleteTask", &task_type, result).map(Response::new)
     }
 
     /// Propeller never calls it; flytekit's connectors implement it only optionally.

@@ -263,12 +263,18 @@ pub fn request_with(task_type: &str, custom: Value, attempt: u32) -> admin::Crea
         ],
         ..Default::default()
     }));
+    // The interface declares the inputs, as flytekit's template does; the backend refuses others.
+    let interface = core::TypedInterface {
+        inputs: Some(core::VariableMap { variables: inputs.keys().map(|name| (name.clone(), core::Variable::default())).collect() }),
+        outputs: None,
+    };
     admin::CreateTaskRequest {
         inputs: Some(core::LiteralMap { literals: inputs.into_iter().collect() }),
         template: Some(core::TaskTemplate {
             r#type: task_type.into(),
             custom: machinery::decode::json_to_struct(&custom),
             target: container,
+            interface: Some(interface),
             ..Default::default()
         }),
         output_prefix: "s3://bucket/metadata/propeller/flytesnacks-development-f3a9c2e1b0d4/n0/data/0".into(),

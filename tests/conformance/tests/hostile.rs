@@ -130,3 +130,84 @@ async fn a_namespace_that_is_not_a_dns_label_is_invalid_argument_with_a_capped_e
         assert!(e.message().len() < 600, "capped echo: {} bytes", e.message().len());
     }
 }
+
+#[tokio::test]
+async fn an_input_the_task_does_not_declare_is_refused_before_it_is_decoded() {
+    let (backend, store) = backend("ack");
+    let mut r = request(TRAINING, "ack");
+    // A collection that would be expensive to decode, under a name the interface lacks.
+    let big = machinery::core::Literal {
+        value: Some(machinery::core::literal::Value::Collection(machinery::core::LiteralCollection { literals: vec![Default::default(); 1000] })),
+        ..Default::default()
+    };
+    r.inputs.as_mut().unwrap().literals.insert("smuggled".into(), big);
+    let e = backend.create_task(r).await.unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    assert!(e.message().starts_with("inputs.smuggled: not an input of the task"), "{}", e.message());
+    assert!(e.message().contains("static_hyperparameters, train, validation"), "{}", e.message());
+    assert!(store.objects.lock().await.is_empty());
+}
+
+#[tokio::test]
+async fn nan_and_infinities_are_invalid_argument_naming_the_field_not_unset() {
+    let (backend, store) = backend("ack");
+    for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let mut r = request(TRAINING, "ack");
+        let custom = r.template.as_mut().unwrap().custom.as_mut().unwrap();
+        let Some(prost_types::value::Kind::StructValue(stopping)) = &mut custom.fields.get_mut("stoppingCondition").unwrap().kind else { panic!() };
+        stopping.fields.insert("maxRuntimeSeconds".into(), prost_types::Value { kind: Some(prost_types::value::Kind::NumberValue(value)) });
+        let e = backend.create_task(r).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{value}");
+        assert!(e.message().starts_with("template.custom.stoppingCondition.maxRuntimeSeconds:"), "{}", e.message());
+        // And as a float input.
+        let mut r = request(TRAINING, "ack");
+        let hp = machinery::core::Literal {
+            value: Some(machinery::core::literal::Value::Map(machinery::core::LiteralMap {
+                literals: [("eta".to_string(), float(value))].into_iter().collect(),
+            })),
+            ..Default::default()
+        };
+        r.inputs.as_mut().unwrap().literals.insert("static_hyperparameters".into(), hp);
+        let e = backend.create_task(r).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{value}");
+        assert!(e.message().starts_with("inputs.static_hyperparameters.eta:"), "{}", e.message());
+    }
+    assert!(store.objects.lock().await.is_empty());
+}
+
+fn float(value: f64) -> machinery::core::Literal {
+    use machinery::core::{literal, primitive, scalar, Primitive, Scalar};
+    machinery::core::Literal {
+        value: Some(literal::Value::Scalar(Box::new(Scalar { value: Some(scalar::Value::Primitive(Primitive { value: Some(primitive::Value::FloatValue(value)) })) }))),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn deep_message_pack_and_structs_are_refused_with_a_path_without_overflowing_the_stack() {
+    use machinery::core::{literal, scalar, Binary, Scalar};
+    let (backend, _) = backend("ack");
+    // 100,000 nested arrays in 100 KB: about 495 levels overflowed a debug build inside rmpv.
+    let mut bytes = vec![0x91u8; 100_000];
+    bytes.push(0xc0);
+    let mut r = request(TRAINING, "ack");
+    r.inputs.as_mut().unwrap().literals.insert(
+        "static_hyperparameters".into(),
+        machinery::core::Literal {
+            value: Some(literal::Value::Scalar(Box::new(Scalar { value: Some(scalar::Value::Binary(Binary { value: bytes, tag: "msgpack".into() })) }))),
+            ..Default::default()
+        },
+    );
+    let e = backend.create_task(r).await.unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    assert!(e.message().starts_with("inputs.static_hyperparameters[0][0]") && e.message().contains("deeper than 64 levels"), "{:.300}", e.message());
+    let mut deep = json!(1);
+    for _ in 0..300 {
+        deep = json!({"k": deep});
+    }
+    let mut r = request(TRAINING, "ack");
+    r.template.as_mut().unwrap().custom.as_mut().unwrap().fields.insert("deep".into(), machinery::decode::json_to_struct(&json!({"x": deep})).map(|s| prost_types::Value { kind: Some(prost_types::value::Kind::StructValue(s)) }).unwrap());
+    let e = backend.create_task(r).await.unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    assert!(e.message().starts_with("template.custom.deep.x.k.k") && e.message().contains("deeper than 64 levels"), "{:.300}", e.message());
+}

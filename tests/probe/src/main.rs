@@ -58,7 +58,10 @@ async fn probe(target: &str, request: machinery::admin::CreateTaskRequest) -> Re
     let task = sagemaker_plugin::PLUGIN
         .task_type(&template.r#type)
         .ok_or_else(|| tonic::Status::invalid_argument(format!("unknown task type {}", template.r#type)))?;
-    let custom = template.custom.as_ref().map(machinery::decode::struct_to_json).unwrap_or_else(|| json!({}));
+    let custom = match &template.custom {
+        Some(custom) => machinery::decode::struct_to_json(custom, "template.custom", machinery::limits::DEFAULT_MAX_DEPTH).map_err(|e| tonic::Status::invalid_argument(e.to_string()))?,
+        None => json!({}),
+    };
     let payload = machinery::decode::dynamic(&sagemaker_plugin::descriptor::POOL, task.message, &custom)
         .map_err(|e| tonic::Status::invalid_argument(e.to_string()))?;
     let payload = serde_json::to_value(&payload).expect("a decoded message serializes");

@@ -1,0 +1,145 @@
+//! Caps on what one request may make the backend decode, so that no request under the message
+//! size limit can cost more than a known amount of memory and CPU.
+//!
+//! Without them one CreateTask of 16 MiB (a LiteralCollection of 8 million empty literals, two
+//! bytes each on the wire) became about 3 GiB of decoded structures. The caps are checked on the
+//! wire bytes before protobuf decoding ([`crate::wire`]) and on MessagePack input bytes before
+//! they are decoded ([`crate::inputs`]); a request over a cap is INVALID_ARGUMENT naming where.
+//!
+//! Worst case per CreateTask being decoded (the defaults, 64-bit): the request bytes twice (the
+//! server's guard reads the body, tonic copies it: 2 x `maxMessageBytes` = 32 MiB), plus at most
+//! `maxValues` decoded values in up to four forms each (the prost message, the JSON of `custom`
+//! or the input value, the decoded payload, the object built from it). A value costs at most
+//! about 2 KiB over all forms (measured: a prost `Literal` is 336 bytes plus a 120-byte boxed
+//! `Scalar`, a `serde_json::Value` 72 bytes plus its map entry), so 20,000 values are 40 MiB;
+//! strings add their bytes once per form (4 x 16 MiB). About 136 MiB per request, and
+//! `createConcurrency` (1) request decodes at a time; CreateTasks waiting for their turn hold
+//! no more than their unread bytes in HTTP/2 flow control. With the watch cache and the runtime
+//! (tens of MiB) that fits the bundle's memory limit of 512 Mi with room to spare.
+//!
+//! The same turn bounds GetTask's latency during a flood: decoding is CPU work on the runtime's
+//! worker threads, so with one CreateTask decoding at a time the others stay free for GetTask,
+//! and the caps bound how long one decode takes (milliseconds). The turn ends when the backend
+//! has built its object ([`decoding_done`]), so the Kubernetes API calls that follow (with
+//! their retries) never hold up the next CreateTask.
+
+use std::num::NonZeroUsize;
+
+/// Defaults: generous for real tasks (a SageMaker job takes at most 100 hyperparameters, 20
+/// channels and strings of a few KiB), small enough for the worst case above.
+pub const DEFAULT_MAX_VALUES: usize = 20_000;
+pub const DEFAULT_MAX_LIST_LENGTH: usize = 10_000;
+pub const DEFAULT_MAX_MAP_SIZE: usize = 10_000;
+pub const DEFAULT_MAX_STRING_BYTES: usize = 1024 * 1024;
+/// 64 levels of nested messages (or MessagePack arrays and maps): far below prost's own limit
+/// of 100 and the stack of a debug build (about 495 MessagePack levels overflowed it).
+pub const DEFAULT_MAX_DEPTH: usize = 64;
+/// 1: the bundle gives the backend one CPU; more CreateTasks decoding at once would only take
+/// the worker threads GetTask needs.
+pub const DEFAULT_CREATE_CONCURRENCY: usize = 1;
+
+/// Global caps on a request's contents (on top of each field's own validation).
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct Limits {
+    /// Most values (protobuf messages, MessagePack values) in one request.
+    #[arg(long = "max-values", env = "AGENT_MAX_VALUES", default_value_t = DEFAULT_MAX_VALUES)]
+    pub max_values: usize,
+    /// Most items in one list (repeated field, collection, MessagePack array).
+    #[arg(long = "max-list-length", env = "AGENT_MAX_LIST_LENGTH", default_value_t = DEFAULT_MAX_LIST_LENGTH)]
+    pub max_list_length: usize,
+    /// Most entries in one map (map field, MessagePack map).
+    #[arg(long = "max-map-size", env = "AGENT_MAX_MAP_SIZE", default_value_t = DEFAULT_MAX_MAP_SIZE)]
+    pub max_map_size: usize,
+    /// Longest string or bytes value, in bytes.
+    #[arg(long = "max-string-bytes", env = "AGENT_MAX_STRING_BYTES", default_value_t = DEFAULT_MAX_STRING_BYTES)]
+    pub max_string_bytes: usize,
+    /// Deepest nesting of messages, or of MessagePack arrays and maps.
+    #[arg(long = "max-depth", env = "AGENT_MAX_DEPTH", default_value_t = DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
+    /// CreateTask requests read and decoded at once; others wait (GetTask never does).
+    #[arg(long = "create-concurrency", env = "AGENT_CREATE_CONCURRENCY", default_value_t = NonZeroUsize::new(DEFAULT_CREATE_CONCURRENCY).expect("non-zero"))]
+    pub create_concurrency: NonZeroUsize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_values: DEFAULT_MAX_VALUES,
+            max_list_length: DEFAULT_MAX_LIST_LENGTH,
+            max_map_size: DEFAULT_MAX_MAP_SIZE,
+            max_string_bytes: DEFAULT_MAX_STRING_BYTES,
+            max_depth: DEFAULT_MAX_DEPTH,
+            create_concurrency: NonZeroUsize::new(DEFAULT_CREATE_CONCURRENCY).expect("non-zero"),
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The CreateTask turn of the request being served (see the module comment).
+    static DECODE_TURN: std::cell::RefCell<Option<tokio::sync::OwnedSemaphorePermit>>;
+}
+
+/// Runs `call` (one CreateTask) holding `turn` until [`decoding_done`] or the end.
+pub async fn with_decode_turn<F: std::future::Future>(turn: tokio::sync::OwnedSemaphorePermit, call: F) -> F::Output {
+    DECODE_TURN.scope(std::cell::RefCell::new(Some(turn)), call).await
+}
+
+/// Ends the current CreateTask's decoding turn: the request is decoded and its object built, what
+/// follows waits on the Kubernetes API. Does nothing outside a server (a direct call).
+pub fn decoding_done() {
+    let _ = DECODE_TURN.try_with(|turn| turn.borrow_mut().take());
+}
+
+/// Counts what one request has used of [`Limits::max_values`], across every part of it.
+#[derive(Debug)]
+pub struct Budget<'a> {
+    pub limits: &'a Limits,
+    values: usize,
+}
+
+impl<'a> Budget<'a> {
+    pub fn new(limits: &'a Limits) -> Self {
+        Self { limits, values: 0 }
+    }
+
+    /// Counts one more value; the error says where the cap was reached.
+    pub fn value(&mut self, path: &str) -> Result<(), crate::plugin::InvalidInput> {
+        self.values += 1;
+        if self.values > self.limits.max_values {
+            return Err(crate::plugin::InvalidInput::new(
+                path,
+                format!("the request holds more than {} values (limits.maxValues)", self.limits.max_values),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn depth(&self, depth: usize, path: &str) -> Result<(), crate::plugin::InvalidInput> {
+        if depth > self.limits.max_depth {
+            return Err(crate::plugin::InvalidInput::new(path, format!("nested deeper than {} levels (limits.maxDepth)", self.limits.max_depth)));
+        }
+        Ok(())
+    }
+
+    pub fn list(&self, len: usize, path: &str) -> Result<(), crate::plugin::InvalidInput> {
+        if len > self.limits.max_list_length {
+            return Err(crate::plugin::InvalidInput::new(path, format!("a list of more than {} items (limits.maxListLength)", self.limits.max_list_length)));
+        }
+        Ok(())
+    }
+
+    pub fn map(&self, len: usize, path: &str) -> Result<(), crate::plugin::InvalidInput> {
+        if len > self.limits.max_map_size {
+            return Err(crate::plugin::InvalidInput::new(path, format!("a map of more than {} entries (limits.maxMapSize)", self.limits.max_map_size)));
+        }
+        Ok(())
+    }
+
+    pub fn string(&self, len: usize, path: &str) -> Result<(), crate::plugin::InvalidInput> {
+        if len > self.limits.max_string_bytes {
+            return Err(crate::plugin::InvalidInput::new(path, format!("a value of {len} bytes, more than {} (limits.maxStringBytes)", self.limits.max_string_bytes)));
+        }
+        Ok(())
+    }
+}
