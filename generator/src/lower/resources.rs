@@ -77,7 +77,8 @@ impl FileCx<'_> {
             };
             let path = self.path(&c.path, span, "context path");
             if !c.key_prefix.is_empty() && source.adds_entries() {
-                self.err(path_token, format!("{source:?} adds one entry per variable, label or annotation; it takes no key_prefix"), "key_prefix");
+                let s = self.loc.narrow(span, &format!("key_prefix: \"{}\"", c.key_prefix));
+                self.err(s, format!("{source:?} adds one entry per variable, label or annotation; it takes no key_prefix"), "key_prefix");
             }
             if c.max_entries > 0 && path.segments.iter().any(|s| !matches!(s, Segment::Key(_))) {
                 self.err(path_token, "max_entries counts a collection named by keys only; this path reaches into a list item", "max_entries");
@@ -298,7 +299,8 @@ impl FileCx<'_> {
             return None;
         }
         if !c.key_prefix.is_empty() {
-            self.err(path_token, "CONTAINER_RESOURCE is one value; it takes no key_prefix", "key_prefix");
+            let s = self.loc.narrow(span, &format!("key_prefix: \"{}\"", c.key_prefix));
+            self.err(s, "CONTAINER_RESOURCE is one value; it takes no key_prefix", "key_prefix");
         }
         if !matches!(transform, Transform::AsIs | Transform::JvmMemory) {
             let s = self.loc.narrow(span, &c.transform);
