@@ -5,19 +5,23 @@
 //! cache, so Flyte's polling costs no API request once the watch has delivered an object; only an
 //! object the cache has not seen yet (just created, or not managed by this backend) costs one GET.
 //!
+//! The cache holds each object pruned to what the plugin reads and already converted to JSON,
+//! once per watch event, behind an `Arc` ([`Cached`]): a poll shares it instead of copying it.
+//!
 //! Failures are sorted for the agent: what is worth retrying (no connection, 5xx, 429) is
 //! [`StoreError::Unavailable`], what is not (422 with field causes, 400, ...) is
 //! [`StoreError::Rejected`], and a refusal of the backend's own credentials or RBAC (401, 403) is
 //! [`StoreError::Denied`].
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use futures_util::StreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, Patch, PatchParams, PostParams, Preconditions};
 use kube::core::GroupVersionKind;
-use kube::runtime::reflector::{self, ObjectRef, Store};
+use kube::runtime::reflector::{self, Lookup, ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
 use serde_json::Value;
 
@@ -54,7 +58,7 @@ struct ResourceCache {
     plural: &'static str,
     api_resource: ApiResource,
     /// `None` scope: all namespaces.
-    stores: Vec<(Option<String>, Store<DynamicObject>)>,
+    stores: Vec<(Option<String>, Store<Cached>)>,
 }
 
 /// Task objects in Kubernetes, read through watch-backed caches.
@@ -96,18 +100,18 @@ impl KubeStore {
                     Some(ns) if resource.namespaced => Api::namespaced_with(client.clone(), ns, &api_resource),
                     _ => Api::all_with(client.clone(), &api_resource),
                 };
-                let writer = reflector::store::Writer::new(api_resource.clone());
+                let writer = reflector::store::Writer::new(());
                 stores.push((scope.clone(), writer.as_reader()));
                 let reads = resource.reads;
-                let trimmed = watcher(api, watcher::Config::default().labels(&selector))
+                let cached = watcher(api, watcher::Config::default().labels(&selector))
                     // kube-runtime's client-go-like backoff (800 ms doubling to 30 s, with jitter,
                     // reset after 120 s of health). A stale or lagging cache costs no wrong answer
                     // here, only GET fallbacks (`get` reads through the API when the cache has not
                     // seen an object), so there is no reason for a faster, hand-tuned schedule
                     // that would hammer an API server that is already in trouble.
                     .default_backoff()
-                    .modify(move |object: &mut DynamicObject| trim(object, reads));
-                let events = reflector::reflector(writer, trimmed);
+                    .map_ok(move |event| cached_event(event, reads));
+                let events = reflector::reflector(writer, cached);
                 let what = format!("{}/{} in {}", resource.api_version, resource.plural, scope.as_deref().unwrap_or("all namespaces"));
                 watchers.push(tokio::spawn(async move {
                     // The watcher recovers by itself (re-list or re-watch after the backoff); the
@@ -199,15 +203,15 @@ impl KubeStore {
         if resource.namespaced { Api::namespaced_with(self.client.clone(), namespace, &ar) } else { Api::all_with(self.client.clone(), &ar) }
     }
 
-    fn cached(&self, resource: &ResourceDef, namespace: &str, name: &str) -> Option<Value> {
+    fn cached(&self, resource: &ResourceDef, namespace: &str, name: &str) -> Option<Arc<Value>> {
         let cache = self.cache(resource)?;
-        let key = ObjectRef::new_with(name, cache.api_resource.clone()).within(namespace);
+        let key = ObjectRef::<Cached>::new_with(name, ()).within(namespace);
         cache
             .stores
             .iter()
             .filter(|(scope, _)| !resource.namespaced || scope.as_deref().is_none_or(|s| s == namespace))
             .find_map(|(_, store)| store.get(&key))
-            .and_then(|object| serde_json::to_value(&*object).ok())
+            .map(|object| object.0.clone())
     }
 }
 
@@ -256,35 +260,28 @@ impl ObjectStore for KubeStore {
         }
     }
 
-    async fn get(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Value>, StoreError> {
+    async fn get(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Arc<Value>>, StoreError> {
         if let Some(object) = self.cached(resource, namespace, name) {
             self.counters.cache_hits.fetch_add(1, Ordering::Relaxed);
             return Ok(Some(object));
         }
-        self.get_from_api(resource, namespace, name).await
+        Ok(self.get_from_api(resource, namespace, name).await?.map(Arc::new))
     }
 
-    async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<Value>, StoreError> {
+    async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<Arc<Value>>, StoreError> {
         let Some(cache) = self.cache(resource) else { return Ok(Vec::new()) };
-        cache
-            .stores
-            .iter()
-            .flat_map(|(_, store)| store.state())
-            .map(|o| serde_json::to_value(&*o).map_err(|e| StoreError::Unavailable(format!("cannot encode a cached object: {e}"))))
-            .collect()
+        Ok(cache.stores.iter().flat_map(|(_, store)| store.state()).map(|o| o.0.clone()).collect())
     }
 
-    /// Converts one cached object at a time and yields to the runtime every 64 objects: the
-    /// garbage collector's sweep used [`Self::list`], which copied every cached object into one
-    /// `Vec` (about 175 MB more resident memory at 10,000 TrainingJobs) and kept a runtime worker
-    /// busy for up to a second, holding up every GetTask queued behind it.
+    /// Visits the cached objects in place and yields to the runtime every 64 of them, so a sweep
+    /// over 10,000 jobs (each interpreted by the visitor) never holds up the GetTasks queued
+    /// behind it for long.
     async fn for_each(&self, resource: &'static ResourceDef, visit: &mut (dyn for<'v> FnMut(&'v Value) + Send)) -> Result<usize, StoreError> {
         let Some(cache) = self.cache(resource) else { return Ok(0) };
         let mut count = 0;
         for (_, store) in &cache.stores {
             for object in store.state() {
-                let value = serde_json::to_value(&*object).map_err(|e| StoreError::Unavailable(format!("cannot encode a cached object: {e}")))?;
-                visit(&value);
+                visit(&object.0);
                 count += 1;
                 if count % 64 == 0 {
                     tokio::task::yield_now().await;
@@ -322,9 +319,82 @@ impl ObjectStore for KubeStore {
     }
 }
 
+/// A watched object as the cache keeps it: pruned ([`trim`]) and converted to JSON once, when its
+/// watch event arrives, then shared by every poll and sweep that reads it (an `Arc`, never a
+/// copy). The reflector clones what it stores, which for this type is a reference count.
+#[derive(Debug, Clone)]
+struct Cached(Arc<Value>);
+
+impl Cached {
+    fn new(mut object: DynamicObject, reads: &[&[&str]]) -> Cached {
+        trim(&mut object, reads);
+        // A DynamicObject always serializes (string keys, JSON values). Were it ever not to, the
+        // key is still needed (the reflector indexes by it); the rest would only make a poll fail
+        // the ownership check instead of answering from a wrong object.
+        let value = serde_json::to_value(&object).unwrap_or_else(|_| {
+            serde_json::json!({"metadata": {"name": object.metadata.name, "namespace": object.metadata.namespace}})
+        });
+        Cached(Arc::new(value))
+    }
+
+    fn metadata(&self, field: &str) -> Option<Cow<'_, str>> {
+        self.0["metadata"][field].as_str().map(Cow::Borrowed)
+    }
+}
+
+/// The reflector's key of a cached object: namespace and name (and, as extras, resource version
+/// and uid) from its JSON. No type information per key: one store holds one resource.
+impl Lookup for Cached {
+    type DynamicType = ();
+
+    fn kind(_: &()) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+
+    fn group(_: &()) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+
+    fn version(_: &()) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+
+    fn plural(_: &()) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+
+    fn name(&self) -> Option<Cow<'_, str>> {
+        self.metadata("name")
+    }
+
+    fn namespace(&self) -> Option<Cow<'_, str>> {
+        self.metadata("namespace")
+    }
+
+    fn resource_version(&self) -> Option<Cow<'_, str>> {
+        self.metadata("resourceVersion")
+    }
+
+    fn uid(&self) -> Option<Cow<'_, str>> {
+        self.metadata("uid")
+    }
+}
+
+/// A watch event with its object pruned and shared ([`Cached`]).
+fn cached_event(event: watcher::Event<DynamicObject>, reads: &'static [&'static [&'static str]]) -> watcher::Event<Cached> {
+    use watcher::Event;
+    match event {
+        Event::Apply(object) => Event::Apply(Cached::new(object, reads)),
+        Event::Delete(object) => Event::Delete(Cached::new(object, reads)),
+        Event::InitApply(object) => Event::InitApply(Cached::new(object, reads)),
+        Event::Init => Event::Init,
+        Event::InitDone => Event::InitDone,
+    }
+}
+
 /// Keeps of a watched object only what the plugin reads: the metadata (without the managed
-/// fields bookkeeping and all labels but managed-by) and the `reads` subtrees of the body. A TrainingJob's spec is most of its
-/// size and GetTask never looks at it, so the cache stays small and a poll copies little.
+/// fields bookkeeping and all labels but managed-by) and the `reads` subtrees of the body. A
+/// TrainingJob's spec is most of its size and GetTask never looks at it, so the cache stays small.
 fn trim(object: &mut DynamicObject, reads: &[&[&str]]) {
     object.metadata.managed_fields = None;
     // The watch already selected on the managed-by label; the agent checks only that one.

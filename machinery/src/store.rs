@@ -4,6 +4,8 @@
 //! name; [`ObjectStore`] says exactly that. The Kubernetes implementation answers `get` from a
 //! watch-backed cache, so a poll costs no API request once the object has been seen.
 
+use std::sync::Arc;
+
 use crate::plugin::ResourceDef;
 
 /// The outcome of a create.
@@ -36,11 +38,13 @@ pub trait ObjectStore: Send + Sync + 'static {
     async fn create(&self, resource: &'static ResourceDef, namespace: &str, object: serde_json::Value) -> Result<Created, StoreError>;
 
     /// The object, from the cache when it has been seen, else from the API; `None` when absent.
-    async fn get(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<serde_json::Value>, StoreError>;
+    /// Shared, not copied: a poll reads the cache's own immutable value, which may hold only the
+    /// metadata and the paths the plugin reads ([`ResourceDef::reads`]).
+    async fn get(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Arc<serde_json::Value>>, StoreError>;
 
     /// Every cached object of `resource` managed by this backend (for garbage collection and
     /// metrics); never an API request per object.
-    async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<serde_json::Value>, StoreError>;
+    async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<Arc<serde_json::Value>>, StoreError>;
 
     /// Calls `visit` with every cached object of `resource`, one at a time, and returns how many
     /// there were; never an API request per object. The default goes through [`Self::list`]. A

@@ -2,6 +2,7 @@
 //! objects against the real ACK CRDs from `<repo>/../shared/crds` (or `$SHARED_DIR/crds`).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kube_test_double::{KubeTestDouble, PathKind, Verb};
@@ -57,7 +58,7 @@ fn job(name: &str) -> Value {
 }
 
 /// Polls the cache (no API requests) until `done` holds, for at most 5 s.
-async fn until_cached(store: &KubeStore, done: impl Fn(&[Value]) -> bool) {
+async fn until_cached(store: &KubeStore, done: impl Fn(&[Arc<Value>]) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let objects = store.list(&TRAINING_JOB).await.unwrap();
@@ -69,7 +70,7 @@ async fn until_cached(store: &KubeStore, done: impl Fn(&[Value]) -> bool) {
     }
 }
 
-fn has(objects: &[Value], name: &str) -> bool {
+fn has(objects: &[Arc<Value>], name: &str) -> bool {
     objects.iter().any(|o| o["metadata"]["name"] == name)
 }
 
@@ -91,11 +92,15 @@ async fn create_then_get_then_polls_cost_no_api_request() {
     let cached = store.get(&TRAINING_JOB, NS, "job-1").await.unwrap().unwrap();
     assert_eq!(cached["spec"], json!({"trainingJobName": "job-1"}), "the cache keeps only the paths the plugin reads");
     assert_eq!(cached["metadata"]["name"], "job-1", "and the metadata");
+    assert!(Arc::ptr_eq(&cached, &store.get(&TRAINING_JOB, NS, "job-1").await.unwrap().unwrap()), "polls share the cached object, no copy");
 
     // A status change made by the (simulated) controller reaches the cache through the watch.
     double.set_status(GROUP, "trainingjobs", NS, "job-1", json!({"trainingJobStatus": "Completed"})).unwrap();
     until_cached(&store, |o| o.iter().any(|x| x["status"]["trainingJobStatus"] == "Completed")).await;
-    assert_eq!(store.get(&TRAINING_JOB, NS, "job-1").await.unwrap().unwrap()["status"]["trainingJobStatus"], "Completed");
+    let updated = store.get(&TRAINING_JOB, NS, "job-1").await.unwrap().unwrap();
+    assert_eq!(updated["status"]["trainingJobStatus"], "Completed");
+    assert!(!Arc::ptr_eq(&cached, &updated), "a watch event replaces the shared object; earlier readers keep theirs");
+    assert!(cached["status"].is_null(), "the earlier object is immutable");
     assert_eq!(double.request_count(Verb::Get, PathKind::Object), before.0);
 }
 

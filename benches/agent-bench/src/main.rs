@@ -546,9 +546,18 @@ fn print_summary(reports: &[Report], args: &Args) {
     }
     if let Some(noop) = find(Kind::Noop).and_then(|n| n.top()) {
         let share = rust_top.throughput() / noop.throughput() * 100.0;
-        println!("   Rust / no-op GetTask throughput at {top}: {share:.0}% (target >= 80%): {}", verdict(share >= 80.0));
+        println!("   Rust / no-op GetTask throughput at {top}: {share:.0}% (target >= 85%): {}", verdict(share >= 85.0));
+        let p99 = rust_top.latencies.percentile(99.0).as_secs_f64() / noop.latencies.percentile(99.0).as_secs_f64();
+        println!("   Rust / no-op GetTask p99 at {top}: {p99:.2}x (target <= 1.25x): {}", verdict(p99 <= 1.25));
         for (r, n) in rust.levels.iter().zip(&find(Kind::Noop).unwrap().levels) {
-            println!("      at concurrency {:>2}: {:.0}%, p99 {:.3} ms vs {:.3} ms", r.concurrency, r.throughput() / n.throughput() * 100.0, ms(r.latencies.percentile(99.0)), ms(n.latencies.percentile(99.0)));
+            println!(
+                "      at concurrency {:>2}: {:.0}% throughput, p99 {:.3} ms vs {:.3} ms ({:.2}x)",
+                r.concurrency,
+                r.throughput() / n.throughput() * 100.0,
+                ms(r.latencies.percentile(99.0)),
+                ms(n.latencies.percentile(99.0)),
+                r.latencies.percentile(99.0).as_secs_f64() / n.latencies.percentile(99.0).as_secs_f64()
+            );
         }
     }
     let p99s: Vec<String> = rust
@@ -563,11 +572,11 @@ fn print_summary(reports: &[Report], args: &Args) {
     if let Some(m) = rust.memory_loaded {
         let peak = rust.memory_after.map_or(m.hwm_kib, |a| a.hwm_kib);
         println!(
-            "   Rust resident memory with {} jobs tracked: {:.1} MiB, peak {:.1} MiB (target < 64 MiB): {}",
+            "   Rust resident memory with {} jobs tracked: {:.1} MiB, peak {:.1} MiB (target < 40 MiB): {}",
             args.jobs,
             mib(m.rss_kib),
             mib(peak),
-            verdict(mib(m.rss_kib.max(peak)) < 64.0)
+            verdict(mib(m.rss_kib.max(peak)) < 40.0)
         );
     }
     if let Some((total, gets, _)) = &rust.api {

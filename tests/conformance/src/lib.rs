@@ -44,12 +44,16 @@ impl ObjectStore for MemoryStore {
         Ok(Created::New)
     }
 
-    async fn get(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Value>, StoreError> {
-        Ok(self.objects.lock().await.get(&(resource.plural.to_string(), namespace.to_string(), name.to_string())).cloned())
+    async fn get(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Arc<Value>>, StoreError> {
+        Ok(self.objects.lock().await.get(&(resource.plural.to_string(), namespace.to_string(), name.to_string())).cloned().map(Arc::new))
     }
 
-    async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<Value>, StoreError> {
-        Ok(self.objects.lock().await.iter().filter(|((p, _, _), _)| p == resource.plural).map(|(_, v)| v.clone()).collect())
+    async fn list(&self, resource: &'static ResourceDef) -> Result<Vec<Arc<Value>>, StoreError> {
+        Ok(self.objects.lock().await.iter().filter(|((p, _, _), _)| p == resource.plural).map(|(_, v)| Arc::new(v.clone())).collect())
+    }
+
+    async fn get_from_api(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Value>, StoreError> {
+        Ok(self.objects.lock().await.get(&(resource.plural.to_string(), namespace.to_string(), name.to_string())).cloned())
     }
 
     async fn delete(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<(), StoreError> {
@@ -57,9 +61,6 @@ impl ObjectStore for MemoryStore {
         Ok(())
     }
 
-    async fn get_from_api(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Value>, StoreError> {
-        self.get(resource, namespace, name).await
-    }
 
     async fn delete_uid(&self, resource: &'static ResourceDef, namespace: &str, name: &str, uid: &str) -> Result<(), StoreError> {
         let mut objects = self.objects.lock().await;
