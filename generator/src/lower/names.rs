@@ -46,6 +46,17 @@ impl Namespace {
     }
 }
 
+/// The message for a Rust name syn refuses. heck drops every `_`, so a proto name of
+/// underscores alone (`_`, `__`) gets an empty one; no other proto name gets a name syn refuses
+/// (`names::unreachable` proves it), so the second form is defence.
+fn rust_name_error(owner: &str, proto_name: &str, kind: &str, rust: &str) -> String {
+    if rust.is_empty() {
+        format!("{owner} would have an empty name as {kind}: `{proto_name}` has no letter or digit, and prost-build drops every `_`")
+    } else {
+        format!("{owner} would be {kind} `{rust}`, which is not an identifier")
+    }
+}
+
 /// `pkg.Outer.Inner` -> `OuterInner`: the Python package has one flat namespace per plugin.
 pub(super) fn type_name(full_name: &str, package: &str) -> String {
     relative(full_name, package).split('.').collect()
@@ -206,8 +217,20 @@ impl FileCx<'_> {
                 self.bad_name(span, format!("`{full}` would be the Python class `{py}`, a keyword or a name the package uses"), "not a usable Python class name");
                 continue;
             }
-            if let Some(bad) = rs.iter().find(|s| !is_rust_ident(s)) {
-                self.bad_name(span, format!("`{full}` would be named `{bad}` in Rust, which is not an identifier"), "not a usable Rust name");
+            // Reached by a nested message or enum named by underscores alone (`message _` in
+            // `Job`: Python's `Job_` is fine, Rust's `job::` + empty is not; fixture 139). A
+            // top-level one fails the Python check above first. Only the last part is judged
+            // here: an outer part is the snake case of an enclosing message, which is empty
+            // exactly when that message's own camel-case name is, and that one is reported at
+            // its own declaration (`names::unreachable` proves both this and that a non-empty
+            // name is always an identifier, so the second branch of `rust_name_error` is defence).
+            let (last, outer) = rs.split_last().expect("a Rust path has a last part");
+            if !is_rust_ident(last) {
+                let proto = full.rsplit('.').next().unwrap_or(full);
+                self.bad_name(span, rust_name_error(&format!("`{full}`"), proto, "the Rust type", last), "not a usable Rust name");
+                continue;
+            }
+            if outer.iter().any(|s| !is_rust_ident(s)) {
                 continue;
             }
             python.claim(self, py, full, span);
@@ -223,8 +246,9 @@ impl FileCx<'_> {
         for f in &m.fields {
             let span = self.field_span(&m.full_name, &f.name);
             let owner = format!("{}.{}", m.full_name, f.name);
+            // Reached by a field named by underscores alone (`string _ = 2;`, fixture 140).
             if !is_rust_ident(&f.rust_name) {
-                self.bad_name(span, format!("field `{owner}` would be the Rust field `{}`, which is not an identifier", f.rust_name), "not a usable Rust name");
+                self.bad_name(span, rust_name_error(&format!("field `{owner}`"), &f.name, "the Rust field", &f.rust_name), "not a usable Rust name");
                 continue;
             }
             let py = f.python_name.as_str();
@@ -236,6 +260,13 @@ impl FileCx<'_> {
                 );
                 continue;
             }
+            // No .proto reaches either clash: two field names of a message share a Python
+            // attribute only as `k` and `k_` (`k` a keyword), and a Rust field only when they are
+            // equal without case and underscores (heck only re-cases and moves `_`); protox
+            // refuses every such pair first, as it refuses `zone` beside `Zone` (proto3's
+            // camel-case rule, and lowering takes proto3 alone). `names::unreachable` proves
+            // this against protox's own checker and pins both diagnostics on a crafted model;
+            // the checks stay as defence should naming or protox ever change.
             python.claim(self, py, &owner, span);
             rust.claim(self, &f.rust_name, &owner, span);
             for method in prost_methods(f) {
@@ -253,14 +284,18 @@ impl FileCx<'_> {
         for v in &e.values {
             let span = self.value_span(&e.full_name, &v.name);
             let owner = format!("{}.{}", e.full_name, v.name);
+            // Reached by a value named by underscores alone (`_ = 1;`, fixture 141).
             if !is_rust_ident(&v.rust_variant) {
-                self.bad_name(span, format!("`{owner}` would be the Rust variant `{}`, which is not an identifier", v.rust_variant), "not a usable Rust name");
+                self.bad_name(span, rust_name_error(&format!("`{owner}`"), &v.name, "the Rust variant", &v.rust_variant), "not a usable Rust name");
                 continue;
             }
             if v.python_member.starts_with('_') || PYTHON_ENUM_SCOPE.contains(&v.python_member.as_str()) {
                 self.bad_name(span, format!("`{owner}` would be the Python member `{}`, which `enum.Enum` or the class reserves", v.python_member), "not a usable member name");
                 continue;
             }
+            // Python members clash only as `k` and `k_` (`k` a keyword, suffixed): `MODE_None`
+            // beside `MODE_None_` (fixture 142); protox has no rule against it. Their Rust
+            // variants then clash too (heck drops the `_`), so both diagnostics are reported.
             rust.claim(self, &v.rust_variant, &owner, span);
             python.claim(self, &v.python_member, &owner, span);
         }
@@ -350,6 +385,9 @@ pub(super) fn is_target_id(s: &str) -> bool {
 pub(super) fn is_python_identifier(s: &str) -> bool {
     idents::is_python_ident(s)
 }
+
+#[cfg(test)]
+mod unreachable;
 
 #[cfg(test)]
 mod tests {
