@@ -43,7 +43,8 @@ impl Default for ServerConfig {
     }
 }
 
-/// PEM files of the server's certificate chain and private key.
+/// PEM files of the server's certificate chain and private key, and optionally of the CA whose
+/// client certificates the server requires (mutual TLS).
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TlsConfig {
@@ -65,6 +66,16 @@ pub struct TlsConfig {
         requires = "cert_path"
     )]
     pub key_path: PathBuf,
+    /// PEM certificates of the CAs that sign client certificates: with it, a caller without a
+    /// certificate signed by one of them is refused in the TLS handshake, before any RPC.
+    #[arg(
+        long = "tls-client-ca",
+        env = "AGENT_TLS_CLIENT_CA",
+        required = false,
+        requires = "cert_path"
+    )]
+    #[serde(default)]
+    pub client_ca_path: Option<PathBuf>,
 }
 
 #[cfg(test)]
@@ -103,10 +114,18 @@ mod tests {
             config.tls,
             Some(TlsConfig {
                 cert_path: "c.pem".into(),
-                key_path: "k.pem".into()
+                key_path: "k.pem".into(),
+                client_ca_path: None,
             })
         );
         assert_eq!(config.listen, "127.0.0.1:9".parse().unwrap());
+    }
+
+    #[test]
+    fn a_client_ca_requires_mutual_tls_on_top_of_tls() {
+        let config = parse(&["--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-client-ca", "ca.pem"]).unwrap();
+        assert_eq!(config.tls.unwrap().client_ca_path, Some("ca.pem".into()));
+        assert!(parse(&["--tls-client-ca", "ca.pem"]).is_err(), "a client CA without a server certificate");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tonic::transport::server::TcpIncoming;
-use tonic::transport::{Identity, Server, ServerTlsConfig};
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
 pub use metadata::{TaskTypeError, agent_entry_name};
@@ -108,6 +108,7 @@ pub async fn serve_on<B: Backend>(
     tracing::info!(
         addr = ?local_addr,
         tls = config.tls.is_some(),
+        mutual_tls = config.tls.as_ref().is_some_and(|t| t.client_ca_path.is_some()),
         agents = ?agent_names,
         "agent server listening"
     );
@@ -132,5 +133,11 @@ fn load_tls(tls: &TlsConfig) -> Result<ServerTlsConfig, ServeError> {
         })
     };
     let identity = Identity::from_pem(read(&tls.cert_path)?, read(&tls.key_path)?);
-    Ok(ServerTlsConfig::new().identity(identity))
+    let config = ServerTlsConfig::new().identity(identity);
+    // With a client CA, a client certificate is required (tonic's default once a root is set):
+    // a caller without one signed by that CA fails the handshake and reaches no RPC.
+    Ok(match &tls.client_ca_path {
+        Some(ca) => config.client_ca_root(Certificate::from_pem(read(ca)?)),
+        None => config,
+    })
 }

@@ -63,6 +63,9 @@ pub struct ServerFile {
     pub max_message_bytes: Option<usize>,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// CA certificates (PEM) of the clients: set, every caller must present a certificate
+    /// signed by one of them (mutual TLS).
+    pub tls_client_ca: Option<PathBuf>,
 }
 
 /// Everything the backend process needs, resolved.
@@ -102,6 +105,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("AGENT_MAX_STRING_BYTES", "limits.maxStringBytes"),
     ("AGENT_MAX_DEPTH", "limits.maxDepth"),
     ("AGENT_CREATE_CONCURRENCY", "limits.createConcurrency"),
+    ("AGENT_TLS_CLIENT_CA", "server.tlsClientCa"),
     ("AGENT_METRICS_LISTEN", "metricsListen"),
     ("AGENT_LOG_FORMAT", "logFormat (text or json)"),
 ];
@@ -146,6 +150,7 @@ impl Settings {
                 "AGENT_MAX_STRING_BYTES" => limits.max_string_bytes = value.parse().map_err(|e| bad(&e))?,
                 "AGENT_MAX_DEPTH" => limits.max_depth = value.parse().map_err(|e| bad(&e))?,
                 "AGENT_CREATE_CONCURRENCY" => limits.create_concurrency = value.parse().map_err(|e| bad(&e))?,
+                "AGENT_TLS_CLIENT_CA" => server.tls_client_ca = Some(value.into()),
                 "AGENT_METRICS_LISTEN" => config.metrics_listen = Some(value.parse().map_err(|e| bad(&e))?),
                 "AGENT_LOG_FORMAT" => config.log_format = Some(value),
                 _ => unreachable!("every variable of ENVIRONMENT is handled"),
@@ -153,7 +158,10 @@ impl Settings {
         }
         let server = config.server.clone().unwrap_or_default();
         let tls = match (server.tls_cert, server.tls_key) {
-            (Some(cert_path), Some(key_path)) => Some(TlsConfig { cert_path, key_path }),
+            (Some(cert_path), Some(key_path)) => Some(TlsConfig { cert_path, key_path, client_ca_path: server.tls_client_ca }),
+            (None, None) if server.tls_client_ca.is_some() => {
+                return Err("server.tlsClientCa: needs server.tlsCert and server.tlsKey (mutual TLS is TLS first)".into());
+            }
             (None, None) => None,
             _ => return Err("server.tlsCert and server.tlsKey go together".into()),
         };

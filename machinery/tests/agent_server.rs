@@ -427,6 +427,7 @@ async fn unreadable_tls_files_refuse_to_start() {
         tls: Some(TlsConfig {
             cert_path: "/nonexistent/cert.pem".into(),
             key_path: "/nonexistent/key.pem".into(),
+            client_ca_path: None,
         }),
         ..ServerConfig::default()
     };
@@ -533,4 +534,126 @@ async fn error_messages_are_capped_so_the_client_sees_the_real_error() {
     assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
     assert!(e.message().starts_with("field: vvv") && e.message().ends_with('…'), "{:.40}", e.message());
     assert!(e.message().len() < 1100, "{} bytes", e.message().len());
+}
+
+/// A throwaway PKI made with the openssl CLI: a CA, a server certificate for `localhost` and
+/// 127.0.0.1, a client certificate it signed, and a client certificate of another CA.
+struct Pki {
+    dir: tempfile::TempDir,
+}
+
+impl Pki {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let pki = Self { dir };
+        pki.ca("ca");
+        pki.ca("rogue-ca");
+        pki.leaf("server", "ca", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth");
+        pki.leaf("client", "ca", "extendedKeyUsage=clientAuth");
+        pki.leaf("rogue-client", "rogue-ca", "extendedKeyUsage=clientAuth");
+        pki
+    }
+
+    fn openssl(&self, args: &[&str]) {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("the openssl CLI runs");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn ca(&self, name: &str) {
+        let (key, cert, subject) = (format!("{name}.key"), format!("{name}.pem"), format!("/CN={name}"));
+        self.openssl(&[
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", &key,
+            "-out", &cert, "-days", "2", "-subj", &subject, "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign",
+        ]);
+    }
+
+    fn leaf(&self, name: &str, ca: &str, extensions: &str) {
+        let (key, csr, cert, ext) = (format!("{name}.key"), format!("{name}.csr"), format!("{name}.pem"), format!("{name}.ext"));
+        std::fs::write(self.dir.path().join(&ext), format!("basicConstraints=CA:FALSE\n{extensions}\n")).unwrap();
+        let subject = format!("/CN={name}");
+        self.openssl(&["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", &key, "-out", &csr, "-subj", &subject]);
+        let (ca_cert, ca_key) = (format!("{ca}.pem"), format!("{ca}.key"));
+        self.openssl(&[
+            "x509", "-req", "-in", &csr, "-CA", &ca_cert, "-CAkey", &ca_key, "-CAcreateserial", "-out", &cert, "-days", "2",
+            "-extfile", &ext,
+        ]);
+    }
+
+    fn path(&self, file: &str) -> std::path::PathBuf {
+        self.dir.path().join(file)
+    }
+
+    fn read(&self, file: &str) -> Vec<u8> {
+        std::fs::read(self.path(file)).unwrap()
+    }
+
+    fn server_tls(&self, client_ca: bool) -> TlsConfig {
+        TlsConfig {
+            cert_path: self.path("server.pem"),
+            key_path: self.path("server.key"),
+            client_ca_path: client_ca.then(|| self.path("ca.pem")),
+        }
+    }
+
+    /// A client that trusts the server's CA and presents `identity` (a name of this PKI).
+    fn client_tls(&self, identity: Option<&str>) -> tonic::transport::ClientTlsConfig {
+        let config = tonic::transport::ClientTlsConfig::new()
+            .ca_certificate(tonic::transport::Certificate::from_pem(self.read("ca.pem")))
+            .domain_name("localhost");
+        match identity {
+            Some(name) => config.identity(tonic::transport::Identity::from_pem(
+                self.read(&format!("{name}.pem")),
+                self.read(&format!("{name}.key")),
+            )),
+            None => config,
+        }
+    }
+}
+
+/// One CreateTask over TLS as `identity`; the error, if the server refused the caller.
+async fn create_over_tls(server: &Running, pki: &Pki, identity: Option<&str>) -> Result<(), String> {
+    let endpoint = Endpoint::from_shared(format!("https://{}", server.addr))
+        .unwrap()
+        .tls_config(pki.client_tls(identity))
+        .unwrap();
+    // Under TLS 1.3 the client may finish its side of the handshake before the server has
+    // checked the client's certificate, so a refusal can surface at connect or at the first call.
+    let channel = endpoint.connect().await.map_err(|e| format!("connect: {e:?}"))?;
+    AsyncAgentServiceClient::new(channel)
+        .create_task(create_request("fake-job", "s3://bucket/out"))
+        .await
+        .map(|_| ())
+        .map_err(|status| format!("call: {status}"))
+}
+
+#[tokio::test]
+async fn mutual_tls_admits_only_clients_with_a_certificate_of_the_client_ca() {
+    let pki = Pki::new();
+    let config = ServerConfig { tls: Some(pki.server_tls(true)), ..ServerConfig::default() };
+    let server = Running::start(FakeBackend::new(&[("fake-job", 0)]), config).await;
+
+    let anonymous = create_over_tls(&server, &pki, None).await;
+    assert!(anonymous.is_err(), "a client without a certificate got through");
+    let rogue = create_over_tls(&server, &pki, Some("rogue-client")).await;
+    assert!(rogue.is_err(), "a certificate of another CA got through");
+    assert!(server.backend.created.lock().unwrap().is_empty(), "a refused caller reached the backend");
+
+    create_over_tls(&server, &pki, Some("client")).await.expect("a certificate the client CA signed is accepted");
+    assert_eq!(server.backend.created.lock().unwrap().len(), 1);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn tls_without_a_client_ca_admits_clients_without_a_certificate() {
+    // The contrast to the test above: the refusals there come from the client CA, not from TLS.
+    let pki = Pki::new();
+    let config = ServerConfig { tls: Some(pki.server_tls(false)), ..ServerConfig::default() };
+    let server = Running::start(FakeBackend::new(&[("fake-job", 0)]), config).await;
+    create_over_tls(&server, &pki, None).await.expect("plain TLS needs no client certificate");
+    server.stop().await.unwrap();
 }

@@ -55,7 +55,7 @@ CONFIG_KEYS = {
     "metricsListen",
     "logFormat",
 }
-SERVER_KEYS = {"listen", "maxMessageBytes", "tlsCert", "tlsKey"}
+SERVER_KEYS = {"listen", "maxMessageBytes", "tlsCert", "tlsKey", "tlsClientCa"}
 CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding"}
 # The flyte-core chart's label on propeller's pods; the monitoring namespace and scraper labels.
 PROPELLER_POD_LABELS = {"app.kubernetes.io/name": "flytepropeller"}
