@@ -141,6 +141,105 @@ pub struct Message {
     pub doc: String,
     /// Declaration order.
     pub fields: Vec<Field>,
+    /// Rules between fields (`flyteplugin.rules`), in declaration order.
+    pub rules: Vec<Rule>,
+}
+
+/// A field reached from a message through singular message fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldRef {
+    /// The fields along the path; the last is the one named.
+    pub fields: Vec<Field>,
+}
+
+impl FieldRef {
+    pub fn leaf(&self) -> &Field {
+        self.fields.last().expect("lowering builds non-empty paths")
+    }
+    /// The dotted path in proto names, as errors name it: `stopping_condition.max_wait_seconds`.
+    pub fn dotted(&self) -> String {
+        self.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(".")
+    }
+}
+
+/// One cross-field rule of a message, checked; `message` is the full error text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    pub name: String,
+    pub when: Vec<Condition>,
+    pub check: RuleCheck,
+    /// What the error says after the field path: the conditions, what they require and why.
+    pub message: String,
+    /// Every field path the rule involves, for the error's field and the docs.
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Condition {
+    pub test: ConditionTest,
+    pub negate: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum ConditionTest {
+    /// The field is set, or with values holds one of them (enum value names, or `true`/`false`).
+    Field { field: FieldRef, values: Vec<String> },
+    /// The task template carries a container.
+    Container,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum RuleCheck {
+    /// The conditions must not all hold.
+    Forbidden,
+    /// Each must be set.
+    Requires(Vec<FieldRef>),
+    /// None may be set.
+    Excludes(Vec<FieldRef>),
+    ExactlyOneOf(Vec<FieldRef>),
+    AtLeastOneOf(Vec<FieldRef>),
+    /// `field op value` or `field op other`, when the sides are set.
+    Compare { field: FieldRef, op: CompareOp, value: Option<f64>, other: Option<FieldRef> },
+    /// No name twice across these sources.
+    Distinct(Vec<NameSource>),
+    /// The string at `field` is a name of `source`.
+    Member { field: FieldRef, source: Box<NameSource> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CompareOp {
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+impl CompareOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Less => "<",
+            Self::LessOrEqual => "<=",
+            Self::Greater => ">",
+            Self::GreaterOrEqual => ">=",
+        }
+    }
+}
+
+/// Names in a payload: the string `name_field` of each element of the list `field`, or the keys
+/// of the map `field` (`name_field` is `None`).
+#[derive(Debug, Clone, Serialize)]
+pub struct NameSource {
+    pub field: Field,
+    pub name_field: Option<Field>,
+}
+
+impl NameSource {
+    pub fn label(&self) -> String {
+        match &self.name_field {
+            Some(n) => format!("{}.{}", self.field.name, n.name),
+            None => self.field.name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -12,6 +12,7 @@ pub const PLUGIN: &str = "flyteplugin.plugin";
 pub const TASK: &str = "flyteplugin.task";
 pub const FIELD: &str = "flyteplugin.field";
 pub const VALUE: &str = "flyteplugin.value";
+pub const RULES: &str = "flyteplugin.rules";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -234,6 +235,54 @@ pub struct ValidationOpt {
 pub struct EnumValueOpt {
     pub api: String,
     pub unsupported_in: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MessageRulesOpt {
+    pub rule: Vec<RuleOpt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RuleOpt {
+    pub name: String,
+    pub when: Vec<ConditionOpt>,
+    pub requires: Vec<String>,
+    pub excludes: Vec<String>,
+    pub exactly_one_of: Vec<String>,
+    pub at_least_one_of: Vec<String>,
+    pub compare: Option<ComparisonOpt>,
+    pub distinct: Vec<String>,
+    pub member: Option<MembershipOpt>,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ConditionOpt {
+    pub field: String,
+    #[serde(rename = "in")]
+    pub in_: Vec<String>,
+    pub container: bool,
+    pub negate: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ComparisonOpt {
+    pub field: String,
+    pub op: String,
+    pub value: Option<f64>,
+    pub other_field: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MembershipOpt {
+    pub field: String,
+    pub list: String,
+    pub name_field: String,
 }
 
 /// Reads extension `name` from an options message, `None` when unset.

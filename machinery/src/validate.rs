@@ -179,6 +179,47 @@ pub fn unsupported_field(field: &str, target: &str, note: &str) -> Checked {
     )
 }
 
+/// A cross-field rule that does not hold: `message` is the rule's text, settled by the generator.
+pub fn rule(field: &str, message: &str) -> Checked {
+    fail(field, message.to_string())
+}
+
+/// A cross-field comparison `left op right` (`op` one of `<`, `<=`, `>`, `>=`); NaN never holds.
+pub fn rule_compare(field: &str, left: f64, op: &str, right: f64, message: &str) -> Checked {
+    let holds = match op {
+        "<" => left < right,
+        "<=" => left <= right,
+        ">" => left > right,
+        ">=" => left >= right,
+        _ => false,
+    };
+    if holds { Ok(()) } else { fail(field, format!("{} is not {op} {}; {message}", format_float(left), format_float(right))) }
+}
+
+/// A cross-field rule: no name twice across `sources` (label, names); the error is at the second
+/// occurrence and names the first.
+pub fn distinct(path: &str, sources: &[(&str, Vec<&str>)], message: &str) -> Checked {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (label, names) in sources {
+        for name in names {
+            if let Some(first) = seen.get(name) {
+                return fail(&join(path, label), format!("{name:?} is also in {first}; {message}"));
+            }
+            seen.insert(name, label);
+        }
+    }
+    Ok(())
+}
+
+/// A cross-field rule: `value` must be one of `names`.
+pub fn member(field: &str, value: &str, names: &[&str], message: &str) -> Checked {
+    if names.contains(&value) {
+        return Ok(());
+    }
+    let known = if names.is_empty() { "none".to_string() } else { names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ") };
+    fail(field, format!("{value:?} is not one of {known}; {message}"))
+}
+
 /// `parent.name`, or `name` at the root: how generated validation builds field paths.
 pub fn join(parent: &str, name: &str) -> String {
     if parent.is_empty() { name.to_string() } else { format!("{parent}.{name}") }

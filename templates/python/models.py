@@ -59,12 +59,16 @@ class {{ m.name }}:
     {{ f.name }}: {{ f.hint }}{% if let Some(d) = f.default %} = {{ d }}{% endif %}
 {%- endfor %}
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = {{ m.rules }}
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
 {%- for line in m.validate %}
 {{ line }}

@@ -197,7 +197,13 @@ def test_tuning_template_without_a_container():
 
 
 def test_tuning_runs_a_custom_training_container():
-    config = tuning_config(algorithm_name="", algorithm_version="", channels=[sm.Channel(name="train")])
+    config = tuning_config(
+        algorithm_name="",
+        algorithm_version="",
+        channels=[sm.Channel(name="train")],
+        # A custom container publishes only the metrics defined here; the objective must be one.
+        metric_definitions=[sm.MetricDefinition(name="validation:error", regex=sm.metric_regex("validation:error"))],
+    )
     t = sm.SageMakerHyperparameterTuningTask(name="tune_custom", config=config, container_task=tunable_model)
     tmpl = template(t)
 
@@ -289,6 +295,9 @@ def test_to_dict_is_proto3_json():
 )
 def test_tuned_names_must_be_inputs_that_take_the_range(ranges, message):
     fields = {"continuous_ranges": [], "integer_ranges": [], **ranges}
-    config = tuning_config(algorithm_name="", algorithm_version="", channels=[sm.Channel(name="train")], **fields)
+    metrics = [sm.MetricDefinition(name="validation:error", regex=sm.metric_regex("validation:error"))]
+    config = tuning_config(
+        algorithm_name="", algorithm_version="", channels=[sm.Channel(name="train")], metric_definitions=metrics, **fields
+    )
     with pytest.raises(ValueError, match=message):
         sm.SageMakerHyperparameterTuningTask(name="bad_tuning", config=config, container_task=tunable_model)

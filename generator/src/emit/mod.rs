@@ -3,6 +3,7 @@
 mod docs;
 pub mod kustomize;
 pub mod python;
+mod python_rules;
 pub mod rust;
 
 use crate::model::{Model, Plugin};

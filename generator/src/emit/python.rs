@@ -69,6 +69,8 @@ struct MessageView {
     fields: Vec<FieldDecl>,
     /// Body lines of `validate` and `to_dict`, indented for a method body.
     validate: Vec<String>,
+    /// The names of the message's cross-field rules, as a Python tuple.
+    rules: String,
     to_dict: Vec<String>,
 }
 
@@ -649,7 +651,7 @@ fn field_checks(plugin: &Plugin, m: &Message, f: &Field) -> Vec<String> {
                 }
             }
             FieldType::Enum(_) => out.push(format!("_support.enum_target(p, {value}, target)")),
-            FieldType::Message(_) => gated.push(format!("{value}.validate(p, target)")),
+            FieldType::Message(_) => gated.push(format!("{value}.validate(p, target, container)")),
             _ => {}
         },
     }
@@ -675,7 +677,7 @@ fn field_checks(plugin: &Plugin, m: &Message, f: &Field) -> Vec<String> {
             match &f.ty {
                 FieldType::String => items.extend(string_rules(v, &item, "q")),
                 FieldType::Enum(_) => items.push(format!("_support.enum_target(q, {item}, target)")),
-                FieldType::Message(_) => items.push(format!("{item}.validate(q, target)")),
+                FieldType::Message(_) => items.push(format!("{item}.validate(q, target, container)")),
                 _ => {}
             }
         }
@@ -696,7 +698,7 @@ fn field_checks(plugin: &Plugin, m: &Message, f: &Field) -> Vec<String> {
                     py_opt_u32(v.max_len)
                 )),
                 FieldType::Enum(_) => items.push(format!("_support.enum_target(q, {item}, target)")),
-                FieldType::Message(_) => items.push(format!("{item}.validate(q, target)")),
+                FieldType::Message(_) => items.push(format!("{item}.validate(q, target, container)")),
                 _ => {}
             }
         }
@@ -819,18 +821,28 @@ fn message_view(plugin: &Plugin, m: &Message) -> MessageView {
             text.push_str(&doc_item(&f.python_name, &doc));
         }
     }
+    if !m.rules.is_empty() {
+        text.push_str("\n\nRules between fields (checked by `validate`, and by the backend):");
+        for rule in &m.rules {
+            text.push('\n');
+            text.push_str(&doc_item(&rule.name, std::slice::from_ref(&rule.message)));
+        }
+    }
     let mut validate = Vec::new();
     let mut to_dict = Vec::new();
     for f in &fields {
         validate.extend(field_checks(plugin, m, f));
         to_dict.extend(to_dict_lines(plugin, f));
     }
+    // After the fields' own checks, so every value a rule reads has its declared type.
+    validate.extend(super::python_rules::rule_checks(plugin, m));
     MessageView {
         name: m.type_name.clone(),
         docstring: docstring(&text, 4),
         fields: fields.iter().map(|f| field_decl(plugin, f)).collect(),
         validate: indent(validate, 8),
         to_dict: indent(to_dict, 8),
+        rules: format!("({})", m.rules.iter().map(|r| format!("{}, ", py_str(&r.name))).collect::<String>().trim_end()),
     }
 }
 

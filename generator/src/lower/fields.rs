@@ -128,6 +128,7 @@ impl FileCx<'_> {
             rust_path: rust_path(message.full_name(), message.package_name()),
             doc: self.doc(message.path()),
             fields,
+            rules: Vec::new(),
         })
     }
 

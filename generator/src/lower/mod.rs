@@ -6,8 +6,8 @@
 //! One job per file: [`fields`] (payload messages and their placements), [`validation`],
 //! [`enums`], [`task_types`] (inputs, outputs), [`resources`] (the objects per target and the
 //! fields flattened onto them), [`name_rule`] (object names against their pattern), [`status`]
-//! (phase rules and templates), [`names`] (identifiers and their uniqueness) and
-//! [`descriptors`] (what the backend embeds).
+//! (phase rules and templates), [`names`] (identifiers and their uniqueness), [`rules`]
+//! (cross-field rules of a message) and [`descriptors`] (what the backend embeds).
 
 mod descriptors;
 mod enums;
@@ -15,6 +15,7 @@ mod fields;
 mod name_rule;
 mod names;
 mod resources;
+mod rules;
 mod status;
 mod task_types;
 mod validation;
@@ -44,6 +45,7 @@ const EXT_PLUGIN: i32 = 51000;
 const EXT_TASK: i32 = 51001;
 const EXT_FIELD: i32 = 51002;
 const EXT_VALUE: i32 = 51003;
+const EXT_RULES: i32 = 51004;
 
 pub fn lower(loaded: &Loaded) -> Result<Model, Error> {
     let mut errors = Vec::new();
@@ -166,6 +168,16 @@ impl FileCx<'_> {
         }
         for e in &all_enums {
             enums.push(self.enumeration(e, &target_ids));
+        }
+        // Rules name fields of nested messages and enum values, so they resolve once all are lowered.
+        let resolved: Vec<(String, Vec<Rule>)> = {
+            let scope = rules::Scope { messages: &messages, enums: &enums };
+            all_messages.iter().map(|d| (d.full_name().to_string(), self.rules(d, &scope))).collect()
+        };
+        for (name, rules) in resolved {
+            if let Some(m) = messages.iter_mut().find(|m| m.full_name == name) {
+                m.rules = rules;
+            }
         }
         messages.sort_by(|a, b| a.full_name.cmp(&b.full_name));
         enums.sort_by(|a, b| a.full_name.cmp(&b.full_name));

@@ -240,7 +240,8 @@ async fn d11_stopping_condition_spot_and_checkpoints_are_the_users() {
     let c = patched(TRAINING, "ack", json!({"stoppingCondition": {"maxRuntimeSeconds": 7200.0, "maxWaitSeconds": 60.0}}));
     let e = create("ack", request_with(TRAINING, c, 0)).await.unwrap_err();
     assert!(e.message().starts_with("stopping_condition.max_wait_seconds"), "{}", e.message());
-    let defaults = patched(TRAINING, "ack", json!({"stoppingCondition": {}}));
+    // Without spot (which needs a wait limit: rule spot-needs-max-wait).
+    let defaults = patched(TRAINING, "ack", json!({"stoppingCondition": {}, "enableManagedSpotTraining": false}));
     let object = create("ack", request_with(TRAINING, defaults, 0)).await.unwrap();
     assert_eq!(object["spec"]["stoppingCondition"]["maxRuntimeInSeconds"], json!(86400), "declared default");
 }

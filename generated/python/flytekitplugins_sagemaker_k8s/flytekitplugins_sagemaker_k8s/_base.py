@@ -135,12 +135,14 @@ def merge_inputs(into: dict[str, typing.Any], more: dict[str, typing.Any], origi
             raise ValueError(f"{origin}: input {name!r} has a different type here than the task declares")
 
 
-def checked_config(config: typing.Any, config_type: type, task_class: type) -> typing.Any:
+def checked_config(config: typing.Any, config_type: type, task_class: type, container: bool) -> typing.Any:
+    """`config`, validated; `container` says whether the task template will carry a container
+    (the rules that depend on it are checked too)."""
     if not isinstance(config, config_type):
         raise TypeError(f"{task_class.__name__} takes a {config_type.__name__} config, got {type(config).__name__}")
     # Raising here, when the task is defined, stops a bad config long before anything is submitted.
     checked: typing.Any = config
-    checked.validate()
+    checked.validate(container=container)
     return checked
 
 
@@ -177,8 +179,7 @@ class PayloadTask(PythonTask[typing.Any]):
         container_task: PythonFunctionTask[typing.Any] | None = None,
         **kwargs: typing.Any,
     ) -> None:
-        config = checked_config(config, self.CONFIG, type(self))
-        inputs = declared_inputs(self.INPUTS, config)
+        # What container_task is decides which rules of the config apply, so it is checked first.
         runs: ContainerPayloadTask | None = None
         if container_task is not None:
             if not self.ACCEPTS_CONTAINER_TASK:
@@ -188,12 +189,15 @@ class PayloadTask(PythonTask[typing.Any]):
                     "container_task must be a task declared with @task(task_config=...) and the config of a task "
                     f"type that runs its own container, got {type(container_task).__name__}"
                 )
+            runs = container_task
+        config = checked_config(config, self.CONFIG, type(self), container=runs is not None)
+        inputs = declared_inputs(self.INPUTS, config)
+        if runs is not None:
             # The job runs that task's command, which reads this task's inputs: it needs all of its own,
             # except those the config sets per job (tuned hyperparameters, for example).
-            per_job = container_parameters(self.CONTAINER_PARAMETERS, config, container_task)
-            own = {k: v for k, v in container_task.python_interface.inputs_with_defaults.items() if k not in per_job}
+            per_job = container_parameters(self.CONTAINER_PARAMETERS, config, runs)
+            own = {k: v for k, v in runs.python_interface.inputs_with_defaults.items() if k not in per_job}
             merge_inputs(inputs, own, "container_task")
-            runs = container_task
         super().__init__(
             task_type=self.TASK_TYPE,
             name=name,
@@ -244,7 +248,7 @@ class ContainerPayloadTask(PythonFunctionTask[typing.Any]):
     CONTRACT: typing.ClassVar[_job.Contract | None] = None
 
     def __init__(self, task_config: typing.Any, task_function: typing.Callable[..., typing.Any], **kwargs: typing.Any) -> None:
-        task_config = checked_config(task_config, self.CONFIG, type(self))
+        task_config = checked_config(task_config, self.CONFIG, type(self), container=True)
         super().__init__(
             task_config=task_config,
             task_function=task_function,

@@ -448,6 +448,16 @@ class BuiltinAlgorithmTrainingJob:
         region: AWS region the job runs in, for example `us-east-1`. Defaults to the platform's
             configured region. Data, image and KMS keys must be usable from this region.
             Rules: at most 32 characters; matches `^[a-z]{2}(-[a-z]+)+-[0-9]+$`.
+
+    Rules between fields (checked by `validate`, and by the backend):
+        image-source: one of `algorithm_name`, `training_image` must be set: the training image
+            is looked up from `algorithm_name` or given as `training_image` (rule `image-source`)
+        spot-needs-max-wait: `stopping_condition.max_wait_seconds` must be set when
+            `enable_managed_spot_training` is set: SageMaker requires a total time limit for
+            managed spot training (rule `spot-needs-max-wait`)
+        max-wait-needs-spot: `enable_managed_spot_training` must be set when
+            `stopping_condition.max_wait_seconds` is set: SageMaker accepts a wait limit only for
+            managed spot training (rule `max-wait-needs-spot`)
     """
 
     algorithm_name: str = ""
@@ -472,12 +482,16 @@ class BuiltinAlgorithmTrainingJob:
     role_arn: str = ""
     region: str = ""
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ("image-source", "spot-needs-max-wait", "max-wait-needs-spot",)
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "algorithm_name")
         _support.expect(p, self.algorithm_name, str)
@@ -503,7 +517,7 @@ class BuiltinAlgorithmTrainingJob:
         for i, metric_definitions_item in enumerate(self.metric_definitions):
             q = f"{p}[{i}]"
             _support.expect(q, metric_definitions_item, MetricDefinition)
-            metric_definitions_item.validate(q, target)
+            metric_definitions_item.validate(q, target, container)
         p = _support.join(path, "channels")
         _support.expect_list(p, self.channels)
         _support.required(p, bool(self.channels))
@@ -512,7 +526,7 @@ class BuiltinAlgorithmTrainingJob:
         for i, channels_item in enumerate(self.channels):
             q = f"{p}[{i}]"
             _support.expect(q, channels_item, Channel)
-            channels_item.validate(q, target)
+            channels_item.validate(q, target, container)
         p = _support.join(path, "hyperparameters")
         _support.expect_map(p, self.hyperparameters)
         if self.hyperparameters:
@@ -527,21 +541,21 @@ class BuiltinAlgorithmTrainingJob:
         _support.expect(p, self.resources, ResourceConfig, optional=True)
         _support.required(p, self.resources is not None)
         if self.resources is not None:
-            self.resources.validate(p, target)
+            self.resources.validate(p, target, container)
         p = _support.join(path, "stopping_condition")
         _support.expect(p, self.stopping_condition, StoppingCondition, optional=True)
         if self.stopping_condition is not None:
-            self.stopping_condition.validate(p, target)
+            self.stopping_condition.validate(p, target, container)
         p = _support.join(path, "enable_managed_spot_training")
         _support.expect(p, self.enable_managed_spot_training, bool)
         p = _support.join(path, "checkpoint")
         _support.expect(p, self.checkpoint, CheckpointConfig, optional=True)
         if self.checkpoint is not None:
-            self.checkpoint.validate(p, target)
+            self.checkpoint.validate(p, target, container)
         p = _support.join(path, "vpc")
         _support.expect(p, self.vpc, VpcConfig, optional=True)
         if self.vpc is not None:
-            self.vpc.validate(p, target)
+            self.vpc.validate(p, target, container)
         p = _support.join(path, "output_path")
         _support.expect(p, self.output_path, str)
         if self.output_path:
@@ -592,6 +606,17 @@ class BuiltinAlgorithmTrainingJob:
         if self.region:
             _support.length(p, self.region, None, 32)
             _support.pattern(p, self.region, "^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+        # rule image-source
+        if sum((len(self.algorithm_name) > 0, len(self.training_image) > 0)) == 0:
+            _support.fail(_support.join(path, "algorithm_name"), "one of `algorithm_name`, `training_image` must be set: the training image is looked up from `algorithm_name` or given as `training_image` (rule `image-source`)")
+        # rule spot-needs-max-wait
+        if self.enable_managed_spot_training is True:
+            if self.stopping_condition is None or self.stopping_condition.max_wait_seconds == 0:
+                _support.fail(_support.join(path, "stopping_condition.max_wait_seconds"), "`stopping_condition.max_wait_seconds` must be set when `enable_managed_spot_training` is set: SageMaker requires a total time limit for managed spot training (rule `spot-needs-max-wait`)")
+        # rule max-wait-needs-spot
+        if self.stopping_condition is not None and self.stopping_condition.max_wait_seconds != 0:
+            if self.enable_managed_spot_training is not True:
+                _support.fail(_support.join(path, "enable_managed_spot_training"), "`enable_managed_spot_training` must be set when `stopping_condition.max_wait_seconds` is set: SageMaker accepts a wait limit only for managed spot training (rule `max-wait-needs-spot`)")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -655,12 +680,16 @@ class CategoricalParameterRange:
     name: str
     values: list[str]
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "name")
         _support.expect(p, self.name, str)
@@ -725,12 +754,16 @@ class Channel:
     input_mode: InputMode = InputMode.UNSPECIFIED
     attribute_names: list[str] = dataclasses.field(default_factory=list)
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "name")
         _support.expect(p, self.name, str)
@@ -807,12 +840,16 @@ class CheckpointConfig:
     s3_uri: str
     local_path: str = ""
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "s3_uri")
         _support.expect(p, self.s3_uri, str)
@@ -849,6 +886,12 @@ class ContinuousParameterRange:
             Rules: at least `min_value`.
         scaling_type: How values are spread over the interval; logarithmic scaling suits ranges
             spanning orders of magnitude, such as learning rates.
+
+    Rules between fields (checked by `validate`, and by the backend):
+        bounds-set: `min_value` and `max_value` must both be set: SageMaker needs both ends of
+            the interval, a bound of zero included (rule `bounds-set`)
+        log-needs-positive-min: `min_value` must be > 0 when `scaling_type` is Logarithmic: a
+            logarithmic scale has no zero or negative values (rule `log-needs-positive-min`)
     """
 
     name: str
@@ -856,12 +899,16 @@ class ContinuousParameterRange:
     max_value: float | None = None
     scaling_type: ScalingType = ScalingType.AUTO
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ("bounds-set", "log-needs-positive-min",)
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "name")
         _support.expect(p, self.name, str)
@@ -878,6 +925,15 @@ class ContinuousParameterRange:
         p = _support.join(path, "scaling_type")
         _support.expect(p, self.scaling_type, ScalingType)
         _support.enum_target(p, self.scaling_type, target)
+        # rule bounds-set
+        if self.min_value is None:
+            _support.fail(_support.join(path, "min_value"), "`min_value` and `max_value` must both be set: SageMaker needs both ends of the interval, a bound of zero included (rule `bounds-set`)")
+        if self.max_value is None:
+            _support.fail(_support.join(path, "max_value"), "`min_value` and `max_value` must both be set: SageMaker needs both ends of the interval, a bound of zero included (rule `bounds-set`)")
+        # rule log-needs-positive-min
+        if self.scaling_type in (ScalingType.LOGARITHMIC,):
+            if self.min_value is not None and not (self.min_value > 0.0):
+                _support.fail(_support.join(path, "min_value"), "`min_value` must be > 0 when `scaling_type` is Logarithmic: a logarithmic scale has no zero or negative values (rule `log-needs-positive-min`)")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -960,9 +1016,9 @@ class CustomTrainingJob:
         output_kms_key_id: KMS key (ID, ARN or alias) used to encrypt what SageMaker uploads to
             `output_path`.
             Rules: at most 2048 characters.
-        enable_network_isolation: Cut the training container off from the network. flytekit then
-            cannot fetch inputs or upload outputs, so this only suits containers that need no
-            Flyte data at all.
+        enable_network_isolation: Cut the training container off from the network. Refused:
+            flytekit in the container fetches the task's inputs and uploads its outputs, which
+            needs the network. Kept so that registered payloads decode.
         enable_inter_container_traffic_encryption: Encrypt the traffic between the instances of a
             distributed job. Safer, but training can take longer.
         environment: Environment variables set in the training container, in addition to the one
@@ -988,6 +1044,17 @@ class CustomTrainingJob:
         region: AWS region the job runs in, for example `us-east-1`. Defaults to the platform's
             configured region. The image must be pullable from ECR in this region.
             Rules: at most 32 characters; matches `^[a-z]{2}(-[a-z]+)+-[0-9]+$`.
+
+    Rules between fields (checked by `validate`, and by the backend):
+        no-network-isolation: not allowed: `enable_network_isolation` is set: flytekit in the
+            container reads the task's inputs and writes its outputs over the network (rule
+            `no-network-isolation`)
+        spot-needs-max-wait: `stopping_condition.max_wait_seconds` must be set when
+            `enable_managed_spot_training` is set: SageMaker requires a total time limit for
+            managed spot training (rule `spot-needs-max-wait`)
+        max-wait-needs-spot: `enable_managed_spot_training` must be set when
+            `stopping_condition.max_wait_seconds` is set: SageMaker accepts a wait limit only for
+            managed spot training (rule `max-wait-needs-spot`)
     """
 
     input_mode: InputMode = InputMode.FILE
@@ -1010,12 +1077,16 @@ class CustomTrainingJob:
     role_arn: str = ""
     region: str = ""
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ("no-network-isolation", "spot-needs-max-wait", "max-wait-needs-spot",)
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "input_mode")
         _support.expect(p, self.input_mode, InputMode)
@@ -1027,7 +1098,7 @@ class CustomTrainingJob:
         for i, metric_definitions_item in enumerate(self.metric_definitions):
             q = f"{p}[{i}]"
             _support.expect(q, metric_definitions_item, MetricDefinition)
-            metric_definitions_item.validate(q, target)
+            metric_definitions_item.validate(q, target, container)
         p = _support.join(path, "channels")
         _support.expect_list(p, self.channels)
         if self.channels:
@@ -1035,7 +1106,7 @@ class CustomTrainingJob:
         for i, channels_item in enumerate(self.channels):
             q = f"{p}[{i}]"
             _support.expect(q, channels_item, Channel)
-            channels_item.validate(q, target)
+            channels_item.validate(q, target, container)
         p = _support.join(path, "hyperparameters")
         _support.expect_map(p, self.hyperparameters)
         if self.hyperparameters:
@@ -1055,21 +1126,21 @@ class CustomTrainingJob:
         _support.expect(p, self.resources, ResourceConfig, optional=True)
         _support.required(p, self.resources is not None)
         if self.resources is not None:
-            self.resources.validate(p, target)
+            self.resources.validate(p, target, container)
         p = _support.join(path, "stopping_condition")
         _support.expect(p, self.stopping_condition, StoppingCondition, optional=True)
         if self.stopping_condition is not None:
-            self.stopping_condition.validate(p, target)
+            self.stopping_condition.validate(p, target, container)
         p = _support.join(path, "enable_managed_spot_training")
         _support.expect(p, self.enable_managed_spot_training, bool)
         p = _support.join(path, "checkpoint")
         _support.expect(p, self.checkpoint, CheckpointConfig, optional=True)
         if self.checkpoint is not None:
-            self.checkpoint.validate(p, target)
+            self.checkpoint.validate(p, target, container)
         p = _support.join(path, "vpc")
         _support.expect(p, self.vpc, VpcConfig, optional=True)
         if self.vpc is not None:
-            self.vpc.validate(p, target)
+            self.vpc.validate(p, target, container)
         p = _support.join(path, "output_path")
         _support.expect(p, self.output_path, str)
         if self.output_path:
@@ -1120,6 +1191,17 @@ class CustomTrainingJob:
         if self.region:
             _support.length(p, self.region, None, 32)
             _support.pattern(p, self.region, "^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+        # rule no-network-isolation
+        if self.enable_network_isolation is True:
+            _support.fail(_support.join(path, "enable_network_isolation"), "not allowed: `enable_network_isolation` is set: flytekit in the container reads the task's inputs and writes its outputs over the network (rule `no-network-isolation`)")
+        # rule spot-needs-max-wait
+        if self.enable_managed_spot_training is True:
+            if self.stopping_condition is None or self.stopping_condition.max_wait_seconds == 0:
+                _support.fail(_support.join(path, "stopping_condition.max_wait_seconds"), "`stopping_condition.max_wait_seconds` must be set when `enable_managed_spot_training` is set: SageMaker requires a total time limit for managed spot training (rule `spot-needs-max-wait`)")
+        # rule max-wait-needs-spot
+        if self.stopping_condition is not None and self.stopping_condition.max_wait_seconds != 0:
+            if self.enable_managed_spot_training is not True:
+                _support.fail(_support.join(path, "enable_managed_spot_training"), "`enable_managed_spot_training` must be set when `stopping_condition.max_wait_seconds` is set: SageMaker accepts a wait limit only for managed spot training (rule `max-wait-needs-spot`)")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -1269,6 +1351,34 @@ class HyperparameterTuningJob:
         region: AWS region the tuning job runs in, for example `us-east-1`. Defaults to the
             platform's configured region.
             Rules: at most 32 characters; matches `^[a-z]{2}(-[a-z]+)+-[0-9]+$`.
+
+    Rules between fields (checked by `validate`, and by the backend):
+        image-source: one of `algorithm_name`, `training_image` must be set when the task runs no
+            container: without a container task, the image is looked up from `algorithm_name` or
+            given as `training_image` (rule `image-source`)
+        no-algorithm-with-container: not allowed: the task runs a container (its own or
+            `container_task`) and `algorithm_name` is set: the training jobs run the container
+            task's image (rule `no-algorithm-with-container`)
+        no-network-isolation-with-container: not allowed: the task runs a container (its own or
+            `container_task`) and `enable_network_isolation` is set: flytekit in the container
+            reads the task's inputs and writes its outputs over the network (rule
+            `no-network-isolation-with-container`)
+        objective-metric-defined: `objective.metric_name` must be the `name` of one of
+            `metric_definitions` when the task runs a container (its own or `container_task`): a
+            custom container publishes only the metrics defined in `metric_definitions` (rule
+            `objective-metric-defined`)
+        tuned-once: a name may appear only once across `continuous_ranges.name`,
+            `integer_ranges.name`, `categorical_ranges.name`: each tuned hyperparameter is
+            declared in exactly one range (rule `tuned-once`)
+        grid-only-categorical: `continuous_ranges` and `integer_ranges` must not be set when
+            `strategy` is Grid: the Grid strategy tries every combination of categorical values
+            (rule `grid-only-categorical`)
+        spot-needs-max-wait: `stopping_condition.max_wait_seconds` must be set when
+            `enable_managed_spot_training` is set: SageMaker requires a total time limit for
+            managed spot training (rule `spot-needs-max-wait`)
+        max-wait-needs-spot: `enable_managed_spot_training` must be set when
+            `stopping_condition.max_wait_seconds` is set: SageMaker accepts a wait limit only for
+            managed spot training (rule `max-wait-needs-spot`)
     """
 
     algorithm_name: str = ""
@@ -1303,12 +1413,16 @@ class HyperparameterTuningJob:
     role_arn: str = ""
     region: str = ""
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ("image-source", "no-algorithm-with-container", "no-network-isolation-with-container", "objective-metric-defined", "tuned-once", "grid-only-categorical", "spot-needs-max-wait", "max-wait-needs-spot",)
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "algorithm_name")
         _support.expect(p, self.algorithm_name, str)
@@ -1328,7 +1442,7 @@ class HyperparameterTuningJob:
         _support.expect(p, self.objective, TuningObjective, optional=True)
         _support.required(p, self.objective is not None)
         if self.objective is not None:
-            self.objective.validate(p, target)
+            self.objective.validate(p, target, container)
         p = _support.join(path, "continuous_ranges")
         _support.expect_list(p, self.continuous_ranges)
         if self.continuous_ranges:
@@ -1336,7 +1450,7 @@ class HyperparameterTuningJob:
         for i, continuous_ranges_item in enumerate(self.continuous_ranges):
             q = f"{p}[{i}]"
             _support.expect(q, continuous_ranges_item, ContinuousParameterRange)
-            continuous_ranges_item.validate(q, target)
+            continuous_ranges_item.validate(q, target, container)
         p = _support.join(path, "integer_ranges")
         _support.expect_list(p, self.integer_ranges)
         if self.integer_ranges:
@@ -1344,7 +1458,7 @@ class HyperparameterTuningJob:
         for i, integer_ranges_item in enumerate(self.integer_ranges):
             q = f"{p}[{i}]"
             _support.expect(q, integer_ranges_item, IntegerParameterRange)
-            integer_ranges_item.validate(q, target)
+            integer_ranges_item.validate(q, target, container)
         p = _support.join(path, "categorical_ranges")
         _support.expect_list(p, self.categorical_ranges)
         if self.categorical_ranges:
@@ -1352,7 +1466,7 @@ class HyperparameterTuningJob:
         for i, categorical_ranges_item in enumerate(self.categorical_ranges):
             q = f"{p}[{i}]"
             _support.expect(q, categorical_ranges_item, CategoricalParameterRange)
-            categorical_ranges_item.validate(q, target)
+            categorical_ranges_item.validate(q, target, container)
         p = _support.join(path, "strategy")
         _support.expect(p, self.strategy, TuningStrategy)
         _support.enum_target(p, self.strategy, target)
@@ -1371,7 +1485,7 @@ class HyperparameterTuningJob:
         p = _support.join(path, "warm_start")
         _support.expect(p, self.warm_start, WarmStartConfig, optional=True)
         if self.warm_start is not None:
-            self.warm_start.validate(p, target)
+            self.warm_start.validate(p, target, container)
         p = _support.join(path, "input_mode")
         _support.expect(p, self.input_mode, InputMode)
         _support.enum_target(p, self.input_mode, target)
@@ -1382,7 +1496,7 @@ class HyperparameterTuningJob:
         for i, metric_definitions_item in enumerate(self.metric_definitions):
             q = f"{p}[{i}]"
             _support.expect(q, metric_definitions_item, MetricDefinition)
-            metric_definitions_item.validate(q, target)
+            metric_definitions_item.validate(q, target, container)
         p = _support.join(path, "channels")
         _support.expect_list(p, self.channels)
         if self.channels:
@@ -1390,7 +1504,7 @@ class HyperparameterTuningJob:
         for i, channels_item in enumerate(self.channels):
             q = f"{p}[{i}]"
             _support.expect(q, channels_item, Channel)
-            channels_item.validate(q, target)
+            channels_item.validate(q, target, container)
         p = _support.join(path, "hyperparameters")
         _support.expect_map(p, self.hyperparameters)
         if self.hyperparameters:
@@ -1413,21 +1527,21 @@ class HyperparameterTuningJob:
         _support.expect(p, self.resources, ResourceConfig, optional=True)
         _support.required(p, self.resources is not None)
         if self.resources is not None:
-            self.resources.validate(p, target)
+            self.resources.validate(p, target, container)
         p = _support.join(path, "stopping_condition")
         _support.expect(p, self.stopping_condition, StoppingCondition, optional=True)
         if self.stopping_condition is not None:
-            self.stopping_condition.validate(p, target)
+            self.stopping_condition.validate(p, target, container)
         p = _support.join(path, "enable_managed_spot_training")
         _support.expect(p, self.enable_managed_spot_training, bool)
         p = _support.join(path, "checkpoint")
         _support.expect(p, self.checkpoint, CheckpointConfig, optional=True)
         if self.checkpoint is not None:
-            self.checkpoint.validate(p, target)
+            self.checkpoint.validate(p, target, container)
         p = _support.join(path, "vpc")
         _support.expect(p, self.vpc, VpcConfig, optional=True)
         if self.vpc is not None:
-            self.vpc.validate(p, target)
+            self.vpc.validate(p, target, container)
         p = _support.join(path, "output_path")
         _support.expect(p, self.output_path, str)
         if self.output_path:
@@ -1474,6 +1588,36 @@ class HyperparameterTuningJob:
         if self.region:
             _support.length(p, self.region, None, 32)
             _support.pattern(p, self.region, "^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+        # rule image-source
+        if container is False:
+            if sum((len(self.algorithm_name) > 0, len(self.training_image) > 0)) == 0:
+                _support.fail(_support.join(path, "algorithm_name"), "one of `algorithm_name`, `training_image` must be set when the task runs no container: without a container task, the image is looked up from `algorithm_name` or given as `training_image` (rule `image-source`)")
+        # rule no-algorithm-with-container
+        if container is True and len(self.algorithm_name) > 0:
+            _support.fail(_support.join(path, "algorithm_name"), "not allowed: the task runs a container (its own or `container_task`) and `algorithm_name` is set: the training jobs run the container task's image (rule `no-algorithm-with-container`)")
+        # rule no-network-isolation-with-container
+        if container is True and self.enable_network_isolation is True:
+            _support.fail(_support.join(path, "enable_network_isolation"), "not allowed: the task runs a container (its own or `container_task`) and `enable_network_isolation` is set: flytekit in the container reads the task's inputs and writes its outputs over the network (rule `no-network-isolation-with-container`)")
+        # rule objective-metric-defined
+        if container is True:
+            if self.objective is not None and len(self.objective.metric_name) > 0:
+                _support.member(_support.join(path, "objective.metric_name"), self.objective.metric_name, [item.name for item in self.metric_definitions], "`objective.metric_name` must be the `name` of one of `metric_definitions` when the task runs a container (its own or `container_task`): a custom container publishes only the metrics defined in `metric_definitions` (rule `objective-metric-defined`)")
+        # rule tuned-once
+        _support.distinct(path, (("continuous_ranges.name", [item.name for item in self.continuous_ranges]), ("integer_ranges.name", [item.name for item in self.integer_ranges]), ("categorical_ranges.name", [item.name for item in self.categorical_ranges]),), "a name may appear only once across `continuous_ranges.name`, `integer_ranges.name`, `categorical_ranges.name`: each tuned hyperparameter is declared in exactly one range (rule `tuned-once`)")
+        # rule grid-only-categorical
+        if self.strategy in (TuningStrategy.GRID,):
+            if len(self.continuous_ranges) > 0:
+                _support.fail(_support.join(path, "continuous_ranges"), "`continuous_ranges` and `integer_ranges` must not be set when `strategy` is Grid: the Grid strategy tries every combination of categorical values (rule `grid-only-categorical`)")
+            if len(self.integer_ranges) > 0:
+                _support.fail(_support.join(path, "integer_ranges"), "`continuous_ranges` and `integer_ranges` must not be set when `strategy` is Grid: the Grid strategy tries every combination of categorical values (rule `grid-only-categorical`)")
+        # rule spot-needs-max-wait
+        if self.enable_managed_spot_training is True:
+            if self.stopping_condition is None or self.stopping_condition.max_wait_seconds == 0:
+                _support.fail(_support.join(path, "stopping_condition.max_wait_seconds"), "`stopping_condition.max_wait_seconds` must be set when `enable_managed_spot_training` is set: SageMaker requires a total time limit for managed spot training (rule `spot-needs-max-wait`)")
+        # rule max-wait-needs-spot
+        if self.stopping_condition is not None and self.stopping_condition.max_wait_seconds != 0:
+            if self.enable_managed_spot_training is not True:
+                _support.fail(_support.join(path, "enable_managed_spot_training"), "`enable_managed_spot_training` must be set when `stopping_condition.max_wait_seconds` is set: SageMaker accepts a wait limit only for managed spot training (rule `max-wait-needs-spot`)")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -1556,6 +1700,15 @@ class IntegerParameterRange:
             Rules: at least `min_value`.
         scaling_type: How values are spread over the interval. Reverse logarithmic scaling is not
             allowed for integer ranges.
+
+    Rules between fields (checked by `validate`, and by the backend):
+        bounds-set: `min_value` and `max_value` must both be set: SageMaker needs both ends of
+            the interval, a bound of zero included (rule `bounds-set`)
+        log-needs-positive-min: `min_value` must be > 0 when `scaling_type` is Logarithmic: a
+            logarithmic scale has no zero or negative values (rule `log-needs-positive-min`)
+        no-reverse-logarithmic: not allowed: `scaling_type` is ReverseLogarithmic: SageMaker
+            allows reverse logarithmic scaling only for continuous ranges (rule
+            `no-reverse-logarithmic`)
     """
 
     name: str
@@ -1563,12 +1716,16 @@ class IntegerParameterRange:
     max_value: int | None = None
     scaling_type: ScalingType = ScalingType.AUTO
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ("bounds-set", "log-needs-positive-min", "no-reverse-logarithmic",)
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "name")
         _support.expect(p, self.name, str)
@@ -1585,6 +1742,18 @@ class IntegerParameterRange:
         p = _support.join(path, "scaling_type")
         _support.expect(p, self.scaling_type, ScalingType)
         _support.enum_target(p, self.scaling_type, target)
+        # rule bounds-set
+        if self.min_value is None:
+            _support.fail(_support.join(path, "min_value"), "`min_value` and `max_value` must both be set: SageMaker needs both ends of the interval, a bound of zero included (rule `bounds-set`)")
+        if self.max_value is None:
+            _support.fail(_support.join(path, "max_value"), "`min_value` and `max_value` must both be set: SageMaker needs both ends of the interval, a bound of zero included (rule `bounds-set`)")
+        # rule log-needs-positive-min
+        if self.scaling_type in (ScalingType.LOGARITHMIC,):
+            if self.min_value is not None and not (self.min_value > 0.0):
+                _support.fail(_support.join(path, "min_value"), "`min_value` must be > 0 when `scaling_type` is Logarithmic: a logarithmic scale has no zero or negative values (rule `log-needs-positive-min`)")
+        # rule no-reverse-logarithmic
+        if self.scaling_type in (ScalingType.REVERSE_LOGARITHMIC,):
+            _support.fail(_support.join(path, "scaling_type"), "not allowed: `scaling_type` is ReverseLogarithmic: SageMaker allows reverse logarithmic scaling only for continuous ranges (rule `no-reverse-logarithmic`)")
 
     def to_dict(self) -> dict[str, typing.Any]:
         """This message as proto3 JSON: lowerCamelCase keys, unset and zero values left out."""
@@ -1617,12 +1786,16 @@ class MetricDefinition:
     name: str
     regex: str
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "name")
         _support.expect(p, self.name, str)
@@ -1669,12 +1842,16 @@ class ResourceConfig:
     volume_size_gb: int = 30
     volume_kms_key_id: str = ""
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "instance_type")
         _support.expect(p, self.instance_type, str)
@@ -1724,12 +1901,16 @@ class StoppingCondition:
     max_runtime_seconds: int = 86400
     max_wait_seconds: int = 0
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "max_runtime_seconds")
         _support.expect_int(p, self.max_runtime_seconds, "int64")
@@ -1768,12 +1949,16 @@ class TuningObjective:
     objective_type: ObjectiveType
     metric_name: str
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "objective_type")
         _support.expect(p, self.objective_type, ObjectiveType)
@@ -1812,12 +1997,16 @@ class VpcConfig:
     security_group_ids: list[str]
     subnets: list[str]
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "security_group_ids")
         _support.expect_list(p, self.security_group_ids)
@@ -1864,12 +2053,16 @@ class WarmStartConfig:
     parents: list[WarmStartParent]
     warm_start_type: WarmStartType
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "parents")
         _support.expect_list(p, self.parents)
@@ -1879,7 +2072,7 @@ class WarmStartConfig:
         for i, parents_item in enumerate(self.parents):
             q = f"{p}[{i}]"
             _support.expect(q, parents_item, WarmStartParent)
-            parents_item.validate(q, target)
+            parents_item.validate(q, target, container)
         p = _support.join(path, "warm_start_type")
         _support.expect(p, self.warm_start_type, WarmStartType)
         _support.required(p, self.warm_start_type is not WarmStartType.UNSPECIFIED)
@@ -1907,12 +2100,16 @@ class WarmStartParent:
 
     tuning_job_name: str
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "tuning_job_name")
         _support.expect(p, self.tuning_job_name, str)

@@ -9,6 +9,33 @@
 use machinery::plugin::{BuildContext, InvalidInput};
 use machinery::validate;
 
+/// Every cross-field rule (`flyteplugin.rules`) as (message full name, rule name), in
+/// message order: what tests enumerate so that no rule goes unchecked.
+pub const RULES: &[(&str, &str)] = &[
+    ("flyteplugin.sagemaker.BuiltinAlgorithmTrainingJob", "image-source"),
+    ("flyteplugin.sagemaker.BuiltinAlgorithmTrainingJob", "spot-needs-max-wait"),
+    ("flyteplugin.sagemaker.BuiltinAlgorithmTrainingJob", "max-wait-needs-spot"),
+    ("flyteplugin.sagemaker.ContinuousParameterRange", "bounds-set"),
+    ("flyteplugin.sagemaker.ContinuousParameterRange", "log-needs-positive-min"),
+    ("flyteplugin.sagemaker.CustomTrainingJob", "no-network-isolation"),
+    ("flyteplugin.sagemaker.CustomTrainingJob", "spot-needs-max-wait"),
+    ("flyteplugin.sagemaker.CustomTrainingJob", "max-wait-needs-spot"),
+    ("flyteplugin.sagemaker.HyperparameterTuningJob", "image-source"),
+    ("flyteplugin.sagemaker.HyperparameterTuningJob", "no-algorithm-with-container"),
+    (
+        "flyteplugin.sagemaker.HyperparameterTuningJob",
+        "no-network-isolation-with-container",
+    ),
+    ("flyteplugin.sagemaker.HyperparameterTuningJob", "objective-metric-defined"),
+    ("flyteplugin.sagemaker.HyperparameterTuningJob", "tuned-once"),
+    ("flyteplugin.sagemaker.HyperparameterTuningJob", "grid-only-categorical"),
+    ("flyteplugin.sagemaker.HyperparameterTuningJob", "spot-needs-max-wait"),
+    ("flyteplugin.sagemaker.HyperparameterTuningJob", "max-wait-needs-spot"),
+    ("flyteplugin.sagemaker.IntegerParameterRange", "bounds-set"),
+    ("flyteplugin.sagemaker.IntegerParameterRange", "log-needs-positive-min"),
+    ("flyteplugin.sagemaker.IntegerParameterRange", "no-reverse-logarithmic"),
+];
+
 impl crate::model::CompressionType {
     /// The string the target APIs expect for this `CompressionType` value (`None` for "not set").
     pub fn api(self) -> Option<&'static str> {
@@ -206,8 +233,13 @@ impl crate::model::BuiltinAlgorithmTrainingJob {
             }
         }
     }
-    /// Checks this `BuiltinAlgorithmTrainingJob` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `BuiltinAlgorithmTrainingJob` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "algorithm_name");
             if !self.algorithm_name.is_empty() {
@@ -270,7 +302,7 @@ impl crate::model::BuiltinAlgorithmTrainingJob {
                 )?;
             }
             for (i, item) in self.metric_definitions.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -280,7 +312,7 @@ impl crate::model::BuiltinAlgorithmTrainingJob {
                 validate::count(&field, self.channels.len(), Some(1.0), Some(20.0))?;
             }
             for (i, item) in self.channels.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -297,25 +329,25 @@ impl crate::model::BuiltinAlgorithmTrainingJob {
             let field = validate::join(path, "resources");
             validate::required(&field, self.resources.is_some())?;
             if let Some(child) = &self.resources {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "stopping_condition");
             if let Some(child) = &self.stopping_condition {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "checkpoint");
             if let Some(child) = &self.checkpoint {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "vpc");
             if let Some(child) = &self.vpc {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
@@ -385,6 +417,33 @@ impl crate::model::BuiltinAlgorithmTrainingJob {
                 validate::pattern(&field, &self.region, "^[a-z]{2}(-[a-z]+)+-[0-9]+$")?;
             }
         }
+        if [!self.algorithm_name.is_empty(), !self.training_image.is_empty()]
+            .iter()
+            .filter(|s| **s)
+            .count() == 0
+        {
+            validate::rule(
+                &validate::join(path, "algorithm_name"),
+                "one of `algorithm_name`, `training_image` must be set: the training image is looked up from `algorithm_name` or given as `training_image` (rule `image-source`)",
+            )?;
+        }
+        if self.enable_managed_spot_training {
+            if self.stopping_condition.as_ref().is_none_or(|m0| m0.max_wait_seconds == 0)
+            {
+                validate::rule(
+                    &validate::join(path, "stopping_condition.max_wait_seconds"),
+                    "`stopping_condition.max_wait_seconds` must be set when `enable_managed_spot_training` is set: SageMaker requires a total time limit for managed spot training (rule `spot-needs-max-wait`)",
+                )?;
+            }
+        }
+        if self.stopping_condition.as_ref().is_some_and(|m0| m0.max_wait_seconds != 0) {
+            if !self.enable_managed_spot_training {
+                validate::rule(
+                    &validate::join(path, "enable_managed_spot_training"),
+                    "`enable_managed_spot_training` must be set when `stopping_condition.max_wait_seconds` is set: SageMaker accepts a wait limit only for managed spot training (rule `max-wait-needs-spot`)",
+                )?;
+            }
+        }
         Ok(())
     }
 }
@@ -392,8 +451,13 @@ impl crate::model::BuiltinAlgorithmTrainingJob {
 impl crate::model::CategoricalParameterRange {
     /// Fills unset fields of this `CategoricalParameterRange` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
-    /// Checks this `CategoricalParameterRange` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `CategoricalParameterRange` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -425,8 +489,13 @@ impl crate::model::Channel {
             self.distribution = crate::model::S3DataDistribution::FullyReplicated as i32;
         }
     }
-    /// Checks this `Channel` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `Channel` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -556,8 +625,13 @@ impl crate::model::Channel {
 impl crate::model::CheckpointConfig {
     /// Fills unset fields of this `CheckpointConfig` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
-    /// Checks this `CheckpointConfig` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `CheckpointConfig` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "s3_uri");
             validate::required(&field, !self.s3_uri.is_empty())?;
@@ -583,8 +657,13 @@ impl crate::model::ContinuousParameterRange {
             self.scaling_type = crate::model::ScalingType::Auto as i32;
         }
     }
-    /// Checks this `ContinuousParameterRange` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `ContinuousParameterRange` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -621,6 +700,32 @@ impl crate::model::ContinuousParameterRange {
                         );
                     }
                 }
+            }
+        }
+        if self.min_value.is_none() {
+            validate::rule(
+                &validate::join(path, "min_value"),
+                "`min_value` and `max_value` must both be set: SageMaker needs both ends of the interval, a bound of zero included (rule `bounds-set`)",
+            )?;
+        }
+        if self.max_value.is_none() {
+            validate::rule(
+                &validate::join(path, "max_value"),
+                "`min_value` and `max_value` must both be set: SageMaker needs both ends of the interval, a bound of zero included (rule `bounds-set`)",
+            )?;
+        }
+        if matches!(
+            crate ::model::ScalingType::try_from(self.scaling_type), Ok(crate
+            ::model::ScalingType::Logarithmic)
+        ) {
+            if self.min_value.is_some() {
+                validate::rule_compare(
+                    &validate::join(path, "min_value"),
+                    self.min_value.unwrap_or_default(),
+                    ">",
+                    0.0,
+                    "`min_value` must be > 0 when `scaling_type` is Logarithmic: a logarithmic scale has no zero or negative values (rule `log-needs-positive-min`)",
+                )?;
             }
         }
         Ok(())
@@ -666,8 +771,13 @@ impl crate::model::CustomTrainingJob {
             }
         }
     }
-    /// Checks this `CustomTrainingJob` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `CustomTrainingJob` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "input_mode");
             if self.input_mode != 0 {
@@ -702,7 +812,7 @@ impl crate::model::CustomTrainingJob {
                 )?;
             }
             for (i, item) in self.metric_definitions.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -711,7 +821,7 @@ impl crate::model::CustomTrainingJob {
                 validate::count(&field, self.channels.len(), None, Some(20.0))?;
             }
             for (i, item) in self.channels.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -753,25 +863,25 @@ impl crate::model::CustomTrainingJob {
             let field = validate::join(path, "resources");
             validate::required(&field, self.resources.is_some())?;
             if let Some(child) = &self.resources {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "stopping_condition");
             if let Some(child) = &self.stopping_condition {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "checkpoint");
             if let Some(child) = &self.checkpoint {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "vpc");
             if let Some(child) = &self.vpc {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
@@ -841,6 +951,29 @@ impl crate::model::CustomTrainingJob {
                 validate::pattern(&field, &self.region, "^[a-z]{2}(-[a-z]+)+-[0-9]+$")?;
             }
         }
+        if self.enable_network_isolation {
+            validate::rule(
+                &validate::join(path, "enable_network_isolation"),
+                "not allowed: `enable_network_isolation` is set: flytekit in the container reads the task's inputs and writes its outputs over the network (rule `no-network-isolation`)",
+            )?;
+        }
+        if self.enable_managed_spot_training {
+            if self.stopping_condition.as_ref().is_none_or(|m0| m0.max_wait_seconds == 0)
+            {
+                validate::rule(
+                    &validate::join(path, "stopping_condition.max_wait_seconds"),
+                    "`stopping_condition.max_wait_seconds` must be set when `enable_managed_spot_training` is set: SageMaker requires a total time limit for managed spot training (rule `spot-needs-max-wait`)",
+                )?;
+            }
+        }
+        if self.stopping_condition.as_ref().is_some_and(|m0| m0.max_wait_seconds != 0) {
+            if !self.enable_managed_spot_training {
+                validate::rule(
+                    &validate::join(path, "enable_managed_spot_training"),
+                    "`enable_managed_spot_training` must be set when `stopping_condition.max_wait_seconds` is set: SageMaker accepts a wait limit only for managed spot training (rule `max-wait-needs-spot`)",
+                )?;
+            }
+        }
         Ok(())
     }
 }
@@ -905,8 +1038,13 @@ impl crate::model::HyperparameterTuningJob {
             }
         }
     }
-    /// Checks this `HyperparameterTuningJob` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `HyperparameterTuningJob` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "algorithm_name");
             if !self.algorithm_name.is_empty() {
@@ -939,7 +1077,7 @@ impl crate::model::HyperparameterTuningJob {
             let field = validate::join(path, "objective");
             validate::required(&field, self.objective.is_some())?;
             if let Some(child) = &self.objective {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
@@ -948,7 +1086,7 @@ impl crate::model::HyperparameterTuningJob {
                 validate::count(&field, self.continuous_ranges.len(), None, Some(30.0))?;
             }
             for (i, item) in self.continuous_ranges.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -957,7 +1095,7 @@ impl crate::model::HyperparameterTuningJob {
                 validate::count(&field, self.integer_ranges.len(), None, Some(30.0))?;
             }
             for (i, item) in self.integer_ranges.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -971,7 +1109,7 @@ impl crate::model::HyperparameterTuningJob {
                 )?;
             }
             for (i, item) in self.categorical_ranges.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -1046,7 +1184,7 @@ impl crate::model::HyperparameterTuningJob {
         {
             let field = validate::join(path, "warm_start");
             if let Some(child) = &self.warm_start {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
@@ -1083,7 +1221,7 @@ impl crate::model::HyperparameterTuningJob {
                 )?;
             }
             for (i, item) in self.metric_definitions.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -1092,7 +1230,7 @@ impl crate::model::HyperparameterTuningJob {
                 validate::count(&field, self.channels.len(), None, Some(20.0))?;
             }
             for (i, item) in self.channels.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -1160,25 +1298,25 @@ impl crate::model::HyperparameterTuningJob {
             let field = validate::join(path, "resources");
             validate::required(&field, self.resources.is_some())?;
             if let Some(child) = &self.resources {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "stopping_condition");
             if let Some(child) = &self.stopping_condition {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "checkpoint");
             if let Some(child) = &self.checkpoint {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "vpc");
             if let Some(child) = &self.vpc {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
@@ -1237,6 +1375,108 @@ impl crate::model::HyperparameterTuningJob {
                 validate::pattern(&field, &self.region, "^[a-z]{2}(-[a-z]+)+-[0-9]+$")?;
             }
         }
+        if !container {
+            if [!self.algorithm_name.is_empty(), !self.training_image.is_empty()]
+                .iter()
+                .filter(|s| **s)
+                .count() == 0
+            {
+                validate::rule(
+                    &validate::join(path, "algorithm_name"),
+                    "one of `algorithm_name`, `training_image` must be set when the task runs no container: without a container task, the image is looked up from `algorithm_name` or given as `training_image` (rule `image-source`)",
+                )?;
+            }
+        }
+        if container && !self.algorithm_name.is_empty() {
+            validate::rule(
+                &validate::join(path, "algorithm_name"),
+                "not allowed: the task runs a container (its own or `container_task`) and `algorithm_name` is set: the training jobs run the container task's image (rule `no-algorithm-with-container`)",
+            )?;
+        }
+        if container && self.enable_network_isolation {
+            validate::rule(
+                &validate::join(path, "enable_network_isolation"),
+                "not allowed: the task runs a container (its own or `container_task`) and `enable_network_isolation` is set: flytekit in the container reads the task's inputs and writes its outputs over the network (rule `no-network-isolation-with-container`)",
+            )?;
+        }
+        if container {
+            if self.objective.as_ref().is_some_and(|m0| !m0.metric_name.is_empty()) {
+                validate::member(
+                    &validate::join(path, "objective.metric_name"),
+                    self.objective.as_ref().map_or("", |m0| m0.metric_name.as_str()),
+                    &self
+                        .metric_definitions
+                        .iter()
+                        .map(|e| e.name.as_str())
+                        .collect::<Vec<_>>(),
+                    "`objective.metric_name` must be the `name` of one of `metric_definitions` when the task runs a container (its own or `container_task`): a custom container publishes only the metrics defined in `metric_definitions` (rule `objective-metric-defined`)",
+                )?;
+            }
+        }
+        validate::distinct(
+            path,
+            &[
+                (
+                    "continuous_ranges.name",
+                    self
+                        .continuous_ranges
+                        .iter()
+                        .map(|e| e.name.as_str())
+                        .collect::<Vec<_>>(),
+                ),
+                (
+                    "integer_ranges.name",
+                    self
+                        .integer_ranges
+                        .iter()
+                        .map(|e| e.name.as_str())
+                        .collect::<Vec<_>>(),
+                ),
+                (
+                    "categorical_ranges.name",
+                    self
+                        .categorical_ranges
+                        .iter()
+                        .map(|e| e.name.as_str())
+                        .collect::<Vec<_>>(),
+                ),
+            ],
+            "a name may appear only once across `continuous_ranges.name`, `integer_ranges.name`, `categorical_ranges.name`: each tuned hyperparameter is declared in exactly one range (rule `tuned-once`)",
+        )?;
+        if matches!(
+            crate ::model::TuningStrategy::try_from(self.strategy), Ok(crate
+            ::model::TuningStrategy::Grid)
+        ) {
+            if !self.continuous_ranges.is_empty() {
+                validate::rule(
+                    &validate::join(path, "continuous_ranges"),
+                    "`continuous_ranges` and `integer_ranges` must not be set when `strategy` is Grid: the Grid strategy tries every combination of categorical values (rule `grid-only-categorical`)",
+                )?;
+            }
+            if !self.integer_ranges.is_empty() {
+                validate::rule(
+                    &validate::join(path, "integer_ranges"),
+                    "`continuous_ranges` and `integer_ranges` must not be set when `strategy` is Grid: the Grid strategy tries every combination of categorical values (rule `grid-only-categorical`)",
+                )?;
+            }
+        }
+        if self.enable_managed_spot_training {
+            if self.stopping_condition.as_ref().is_none_or(|m0| m0.max_wait_seconds == 0)
+            {
+                validate::rule(
+                    &validate::join(path, "stopping_condition.max_wait_seconds"),
+                    "`stopping_condition.max_wait_seconds` must be set when `enable_managed_spot_training` is set: SageMaker requires a total time limit for managed spot training (rule `spot-needs-max-wait`)",
+                )?;
+            }
+        }
+        if self.stopping_condition.as_ref().is_some_and(|m0| m0.max_wait_seconds != 0) {
+            if !self.enable_managed_spot_training {
+                validate::rule(
+                    &validate::join(path, "enable_managed_spot_training"),
+                    "`enable_managed_spot_training` must be set when `stopping_condition.max_wait_seconds` is set: SageMaker accepts a wait limit only for managed spot training (rule `max-wait-needs-spot`)",
+                )?;
+            }
+        }
         Ok(())
     }
 }
@@ -1248,8 +1488,13 @@ impl crate::model::IntegerParameterRange {
             self.scaling_type = crate::model::ScalingType::Auto as i32;
         }
     }
-    /// Checks this `IntegerParameterRange` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `IntegerParameterRange` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -1288,6 +1533,41 @@ impl crate::model::IntegerParameterRange {
                 }
             }
         }
+        if self.min_value.is_none() {
+            validate::rule(
+                &validate::join(path, "min_value"),
+                "`min_value` and `max_value` must both be set: SageMaker needs both ends of the interval, a bound of zero included (rule `bounds-set`)",
+            )?;
+        }
+        if self.max_value.is_none() {
+            validate::rule(
+                &validate::join(path, "max_value"),
+                "`min_value` and `max_value` must both be set: SageMaker needs both ends of the interval, a bound of zero included (rule `bounds-set`)",
+            )?;
+        }
+        if matches!(
+            crate ::model::ScalingType::try_from(self.scaling_type), Ok(crate
+            ::model::ScalingType::Logarithmic)
+        ) {
+            if self.min_value.is_some() {
+                validate::rule_compare(
+                    &validate::join(path, "min_value"),
+                    self.min_value.unwrap_or_default() as f64,
+                    ">",
+                    0.0,
+                    "`min_value` must be > 0 when `scaling_type` is Logarithmic: a logarithmic scale has no zero or negative values (rule `log-needs-positive-min`)",
+                )?;
+            }
+        }
+        if matches!(
+            crate ::model::ScalingType::try_from(self.scaling_type), Ok(crate
+            ::model::ScalingType::ReverseLogarithmic)
+        ) {
+            validate::rule(
+                &validate::join(path, "scaling_type"),
+                "not allowed: `scaling_type` is ReverseLogarithmic: SageMaker allows reverse logarithmic scaling only for continuous ranges (rule `no-reverse-logarithmic`)",
+            )?;
+        }
         Ok(())
     }
 }
@@ -1295,8 +1575,13 @@ impl crate::model::IntegerParameterRange {
 impl crate::model::MetricDefinition {
     /// Fills unset fields of this `MetricDefinition` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
-    /// Checks this `MetricDefinition` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `MetricDefinition` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;
@@ -1325,8 +1610,13 @@ impl crate::model::ResourceConfig {
             self.volume_size_gb = 30;
         }
     }
-    /// Checks this `ResourceConfig` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `ResourceConfig` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "instance_type");
             validate::required(&field, !self.instance_type.is_empty())?;
@@ -1368,8 +1658,13 @@ impl crate::model::StoppingCondition {
             self.max_runtime_seconds = 86400;
         }
     }
-    /// Checks this `StoppingCondition` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `StoppingCondition` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "max_runtime_seconds");
             if self.max_runtime_seconds != 0 {
@@ -1404,8 +1699,13 @@ impl crate::model::StoppingCondition {
 impl crate::model::TuningObjective {
     /// Fills unset fields of this `TuningObjective` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
-    /// Checks this `TuningObjective` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `TuningObjective` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "objective_type");
             validate::required(&field, self.objective_type != 0)?;
@@ -1444,8 +1744,13 @@ impl crate::model::TuningObjective {
 impl crate::model::VpcConfig {
     /// Fills unset fields of this `VpcConfig` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
-    /// Checks this `VpcConfig` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `VpcConfig` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "security_group_ids");
             validate::required(&field, !self.security_group_ids.is_empty())?;
@@ -1484,8 +1789,13 @@ impl crate::model::WarmStartConfig {
             child.apply_defaults(cx);
         }
     }
-    /// Checks this `WarmStartConfig` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `WarmStartConfig` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "parents");
             validate::required(&field, !self.parents.is_empty())?;
@@ -1493,7 +1803,7 @@ impl crate::model::WarmStartConfig {
                 validate::count(&field, self.parents.len(), Some(1.0), Some(5.0))?;
             }
             for (i, item) in self.parents.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -1527,8 +1837,13 @@ impl crate::model::WarmStartConfig {
 impl crate::model::WarmStartParent {
     /// Fills unset fields of this `WarmStartParent` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
-    /// Checks this `WarmStartParent` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `WarmStartParent` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "tuning_job_name");
             validate::required(&field, !self.tuning_job_name.is_empty())?;

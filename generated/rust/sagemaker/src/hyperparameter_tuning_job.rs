@@ -76,7 +76,9 @@ pub fn build(request: &BuildRequest<'_>) -> Result<Value, InvalidInput> {
     )?;
     apply_inputs(&mut job, request.inputs)?;
     job.apply_defaults(request.context);
-    job.validate("", request.target)?;
+    let container = request.context.container_image.is_some()
+        || request.context.container_command.is_some();
+    job.validate("", request.target, container)?;
     match request.target {
         "ack" => build_ack(&job, request.context),
         "operator" => build_operator(&job, request.context),

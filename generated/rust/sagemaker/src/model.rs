@@ -178,8 +178,9 @@ pub struct CustomTrainingJob {
     /// KMS key (ID, ARN or alias) used to encrypt what SageMaker uploads to `output_path`.
     #[prost(string, tag = "12")]
     pub output_kms_key_id: ::prost::alloc::string::String,
-    /// Cut the training container off from the network. flytekit then cannot fetch inputs or
-    /// upload outputs, so this only suits containers that need no Flyte data at all.
+    /// Cut the training container off from the network. Refused: flytekit in the container fetches
+    /// the task's inputs and uploads its outputs, which needs the network. Kept so that registered
+    /// payloads decode.
     #[prost(bool, tag = "13")]
     pub enable_network_isolation: bool,
     /// Encrypt the traffic between the instances of a distributed job. Safer, but training can take

@@ -14,6 +14,10 @@ pub(super) fn checks_rs(plugin: &Plugin) -> TokenStream {
     let messages: Vec<TokenStream> = plugin.messages.iter().map(|m| message_checks(plugin, m, &has_defaults)).collect();
     // Import only what the checks use, so a plugin without validation builds without warnings.
     let validate_use = messages.iter().any(|m| m.to_string().contains("validate ::")).then(|| quote! { use machinery::validate; });
+    let rules = plugin.messages.iter().flat_map(|m| m.rules.iter().map(move |r| {
+        let (message, name) = (lit(&m.full_name), lit(&r.name));
+        quote! { (#message, #name) }
+    }));
     quote! {
         //! Enum API strings, defaults and validation of every payload message, as the
         //! annotations declare them. Validation errors name the field path.
@@ -22,6 +26,10 @@ pub(super) fn checks_rs(plugin: &Plugin) -> TokenStream {
 
         use machinery::plugin::{BuildContext, InvalidInput};
         #validate_use
+
+        /// Every cross-field rule (`flyteplugin.rules`) as (message full name, rule name), in
+        /// message order: what tests enumerate so that no rule goes unchecked.
+        pub const RULES: &[(&str, &str)] = &[#(#rules),*];
 
         #(#enums)*
         #(#messages)*
@@ -216,13 +224,17 @@ pub(super) fn message_checks(plugin: &Plugin, m: &Message, creatable: &BTreeMap<
             });
         }
     }
+    // After the fields' own checks, as in the SDK.
+    checks.extend(super::rules::rule_checks(plugin, m));
     let short = m.full_name.rsplit('.').next().unwrap_or(&m.full_name);
     let d_doc = format!(" Fills unset fields of this `{short}` with their declared defaults and context values.");
-    let v_doc = format!(" Checks this `{short}` against its declared validation for `target`; `path` prefixes field names in errors.");
+    let v_doc = format!(
+        " Checks this `{short}` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container."
+    );
     let defaults = quote! { #(#defaults)* };
     let checks = quote! { #(#checks)* };
     let cx = param(&defaults, "cx");
-    let (path, target) = (param(&checks, "path"), param(&checks, "target"));
+    let (path, target, container) = (param(&checks, "path"), param(&checks, "target"), param(&checks, "container"));
     quote! {
         impl #ty {
             #[doc = #d_doc]
@@ -231,7 +243,7 @@ pub(super) fn message_checks(plugin: &Plugin, m: &Message, creatable: &BTreeMap<
             }
 
             #[doc = #v_doc]
-            pub fn validate(&self, #path: &str, #target: &str) -> Result<(), InvalidInput> {
+            pub fn validate(&self, #path: &str, #target: &str, #container: bool) -> Result<(), InvalidInput> {
                 #checks
                 Ok(())
             }
@@ -334,7 +346,7 @@ pub(super) fn field_validation(plugin: &Plugin, m: &Message, f: &Field) -> Vec<T
                     }
                 }
                 FieldType::Message(_) => {
-                    out.push(quote! { for (i, item) in self.#id.iter().enumerate() { item.validate(&format!("{field}[{i}]"), target)?; } });
+                    out.push(quote! { for (i, item) in self.#id.iter().enumerate() { item.validate(&format!("{field}[{i}]"), target, container)?; } });
                 }
                 FieldType::Enum(name) => {
                     let ety = type_path(plugin, name);
@@ -388,7 +400,7 @@ pub(super) fn field_validation(plugin: &Plugin, m: &Message, f: &Field) -> Vec<T
                     });
                 }
                 FieldType::Message(_) => {
-                    out.push(quote! { if let Some(child) = &self.#id { child.validate(&field, target)?; } });
+                    out.push(quote! { if let Some(child) = &self.#id { child.validate(&field, target, container)?; } });
                 }
                 _ => {}
             }

@@ -15,6 +15,7 @@ mod interpret;
 mod model;
 mod names;
 mod registry;
+mod rules;
 mod task;
 
 use proc_macro2::TokenStream;

@@ -59,7 +59,8 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
             let mut job: #ty = machinery::decode::message(&crate::descriptor::POOL, #full_name, request.custom)?;
             apply_inputs(&mut job, request.inputs)?;
             job.apply_defaults(request.context);
-            job.validate("", request.target)?;
+            let container = request.context.container_image.is_some() || request.context.container_command.is_some();
+            job.validate("", request.target, container)?;
             match request.target {
                 #(#build_arms)*
                 other => Err(InvalidInput::new("target", format!("unknown target `{other}`"))),

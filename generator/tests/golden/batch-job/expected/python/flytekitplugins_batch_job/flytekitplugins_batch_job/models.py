@@ -74,12 +74,16 @@ class BatchJob:
     backoff_limit: int = 0
     active_deadline: datetime.timedelta | None = None
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "containers")
         _support.expect_list(p, self.containers)
@@ -89,7 +93,7 @@ class BatchJob:
         for i, containers_item in enumerate(self.containers):
             q = f"{p}[{i}]"
             _support.expect(q, containers_item, Container)
-            containers_item.validate(q, target)
+            containers_item.validate(q, target, container)
         p = _support.join(path, "parallelism")
         _support.expect_int(p, self.parallelism, "int32")
         _support.number_range(p, self.parallelism, 1, 100)
@@ -133,12 +137,16 @@ class Container:
     env: dict[str, str] = dataclasses.field(default_factory=dict)
     image_pull_policy: PullPolicy = PullPolicy.IF_NOT_PRESENT
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "name")
         _support.expect(p, self.name, str)

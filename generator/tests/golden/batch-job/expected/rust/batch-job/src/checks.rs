@@ -9,6 +9,10 @@
 use machinery::plugin::{BuildContext, InvalidInput};
 use machinery::validate;
 
+/// Every cross-field rule (`flyteplugin.rules`) as (message full name, rule name), in
+/// message order: what tests enumerate so that no rule goes unchecked.
+pub const RULES: &[(&str, &str)] = &[];
+
 impl crate::model::PullPolicy {
     /// The string the target APIs expect for this `PullPolicy` value (`None` for "not set").
     pub fn api(self) -> Option<&'static str> {
@@ -38,8 +42,13 @@ impl crate::model::BatchJob {
             self.backoff_limit = 0;
         }
     }
-    /// Checks this `BatchJob` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `BatchJob` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "containers");
             validate::required(&field, !self.containers.is_empty())?;
@@ -47,7 +56,7 @@ impl crate::model::BatchJob {
                 validate::count(&field, self.containers.len(), Some(1.0), None)?;
             }
             for (i, item) in self.containers.iter().enumerate() {
-                item.validate(&format!("{field}[{i}]"), target)?;
+                item.validate(&format!("{field}[{i}]"), target, container)?;
             }
         }
         {
@@ -78,8 +87,13 @@ impl crate::model::Container {
             self.image_pull_policy = crate::model::PullPolicy::IfNotPresent as i32;
         }
     }
-    /// Checks this `Container` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `Container` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "name");
             validate::required(&field, !self.name.is_empty())?;

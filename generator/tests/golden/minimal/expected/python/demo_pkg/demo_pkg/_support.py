@@ -145,6 +145,24 @@ def keys_not_in(path: str, mapping: dict[str, typing.Any], items: typing.Iterabl
         fail(path, f"{listed} also named in {list_name}; a key may appear in only one of them")
 
 
+def distinct(path: str, sources: tuple[tuple[str, list[str]], ...], message: str) -> None:
+    """A cross-field rule: no name twice across `sources` ((label, names) pairs); the error is at
+    the second occurrence and names the first."""
+    seen: dict[str, str] = {}
+    for label, names in sources:
+        for name in names:
+            if name in seen:
+                fail(join(path, label), f"{name!r} is also in {seen[name]}; {message}")
+            seen[name] = label
+
+
+def member(path: str, value: str, names: list[str], message: str) -> None:
+    """A cross-field rule: `value` must be one of `names`."""
+    if value not in names:
+        known = ", ".join(repr(n) for n in names) or "none"
+        fail(path, f"{value!r} is not one of {known}; {message}")
+
+
 def enum_target(path: str, value: typing.Any, target: str | None) -> None:
     if target is not None and value is not None and target in value.unsupported_in:
         fail(path, f"{value.api!r} is not supported by target {target!r}")

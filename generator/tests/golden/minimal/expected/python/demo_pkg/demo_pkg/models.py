@@ -30,12 +30,16 @@ class Job:
     image: str = ""
     replicas: int = 1
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "image")
         _support.expect(p, self.image, str)

@@ -32,12 +32,16 @@ class HeadGroup:
     ray_start_params: dict[str, str] = dataclasses.field(default_factory=dict)
     node_selector: dict[str, str] = dataclasses.field(default_factory=dict)
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "ray_start_params")
         _support.expect_map(p, self.ray_start_params)
@@ -91,21 +95,25 @@ class RayJob:
     runtime_env_yaml: str = ""
     enable_autoscaling: bool = False
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "head")
         _support.expect(p, self.head, HeadGroup, optional=True)
         if self.head is not None:
-            self.head.validate(p, target)
+            self.head.validate(p, target, container)
         p = _support.join(path, "workers")
         _support.expect(p, self.workers, WorkerGroup, optional=True)
         if self.workers is not None:
-            self.workers.validate(p, target)
+            self.workers.validate(p, target, container)
         p = _support.join(path, "shutdown_after_job_finishes")
         _support.expect(p, self.shutdown_after_job_finishes, bool)
         p = _support.join(path, "ttl_after_finished")
@@ -160,12 +168,16 @@ class WorkerGroup:
     ray_start_params: dict[str, str] = dataclasses.field(default_factory=dict)
     node_selector: dict[str, str] = dataclasses.field(default_factory=dict)
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "replicas")
         _support.expect_int(p, self.replicas, "int32")

@@ -9,11 +9,20 @@
 use machinery::plugin::{BuildContext, InvalidInput};
 use machinery::validate;
 
+/// Every cross-field rule (`flyteplugin.rules`) as (message full name, rule name), in
+/// message order: what tests enumerate so that no rule goes unchecked.
+pub const RULES: &[(&str, &str)] = &[];
+
 impl crate::model::HeadGroup {
     /// Fills unset fields of this `HeadGroup` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, _cx: &BuildContext) {}
-    /// Checks this `HeadGroup` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `HeadGroup` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "node_selector");
             for value in self.node_selector.values() {
@@ -35,18 +44,23 @@ impl crate::model::RayJob {
             self.shutdown_after_job_finishes = true;
         }
     }
-    /// Checks this `RayJob` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `RayJob` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "head");
             if let Some(child) = &self.head {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "workers");
             if let Some(child) = &self.workers {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         Ok(())
@@ -66,8 +80,13 @@ impl crate::model::WorkerGroup {
             self.max_replicas = 1000;
         }
     }
-    /// Checks this `WorkerGroup` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `WorkerGroup` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "replicas");
             if self.replicas != 0 {

@@ -37,12 +37,16 @@ class Driver:
     memory: str = ""
     node_selector: dict[str, str] = dataclasses.field(default_factory=dict)
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "cores")
         _support.expect_int(p, self.cores, "int32")
@@ -92,12 +96,16 @@ class Executors:
     memory: str = ""
     node_selector: dict[str, str] = dataclasses.field(default_factory=dict)
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "instances")
         _support.expect_int(p, self.instances, "int32")
@@ -163,12 +171,16 @@ class Spark:
     application_file: str = "local:///usr/local/bin/entrypoint.py"
     time_to_live: datetime.timedelta | None = None
 
-    def validate(self, path: str = "", target: str | None = None) -> None:
+    # The names of the rules between fields that `validate` checks (listed in the docstring).
+    RULES: typing.ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, path: str = "", target: str | None = None, container: bool | None = None) -> None:
         """Checks the declared rules here and in every nested message.
 
         Raises ValueError whose message starts with the dotted path of the first offending field,
         prefixed by `path`. With `target`, also rejects fields and enum values that target cannot
-        take; without it, only what every target requires.
+        take; without it, only what every target requires. `container` says whether the task
+        template carries a container; the rules that depend on it are skipped when it is None.
         """
         p = _support.join(path, "spark_conf")
         _support.expect_map(p, self.spark_conf)
@@ -185,11 +197,11 @@ class Spark:
         p = _support.join(path, "driver")
         _support.expect(p, self.driver, Driver, optional=True)
         if self.driver is not None:
-            self.driver.validate(p, target)
+            self.driver.validate(p, target, container)
         p = _support.join(path, "executor")
         _support.expect(p, self.executor, Executors, optional=True)
         if self.executor is not None:
-            self.executor.validate(p, target)
+            self.executor.validate(p, target, container)
         p = _support.join(path, "spark_version")
         _support.expect(p, self.spark_version, str)
         if self.spark_version:

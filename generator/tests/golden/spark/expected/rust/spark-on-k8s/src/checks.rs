@@ -9,6 +9,10 @@
 use machinery::plugin::{BuildContext, InvalidInput};
 use machinery::validate;
 
+/// Every cross-field rule (`flyteplugin.rules`) as (message full name, rule name), in
+/// message order: what tests enumerate so that no rule goes unchecked.
+pub const RULES: &[(&str, &str)] = &[];
+
 impl crate::model::Driver {
     /// Fills unset fields of this `Driver` with their declared defaults and context values.
     pub fn apply_defaults(&mut self, _cx: &BuildContext) {
@@ -16,8 +20,13 @@ impl crate::model::Driver {
             self.cores = 1;
         }
     }
-    /// Checks this `Driver` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `Driver` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "cores");
             if self.cores != 0 {
@@ -50,8 +59,13 @@ impl crate::model::Executors {
             self.cores = 1;
         }
     }
-    /// Checks this `Executors` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, _target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `Executors` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        _target: &str,
+        _container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "instances");
             if self.instances != 0 {
@@ -92,18 +106,23 @@ impl crate::model::Spark {
             self.application_file = "local:///usr/local/bin/entrypoint.py".to_string();
         }
     }
-    /// Checks this `Spark` against its declared validation for `target`; `path` prefixes field names in errors.
-    pub fn validate(&self, path: &str, target: &str) -> Result<(), InvalidInput> {
+    /// Checks this `Spark` against its declared validation and rules for `target`; `path` prefixes field names in errors, `container` says whether the task template carries a container.
+    pub fn validate(
+        &self,
+        path: &str,
+        target: &str,
+        container: bool,
+    ) -> Result<(), InvalidInput> {
         {
             let field = validate::join(path, "driver");
             if let Some(child) = &self.driver {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
             let field = validate::join(path, "executor");
             if let Some(child) = &self.executor {
-                child.validate(&field, target)?;
+                child.validate(&field, target, container)?;
             }
         }
         {
