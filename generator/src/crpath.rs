@@ -176,6 +176,8 @@ pub enum Placeholder {
     PathOr { path: CrPath, fallback: String },
     /// `{condition.message}` / `{condition.reason}` of the matched condition.
     Condition(String),
+    /// `{config.name}`: the plugin's backend setting `name`.
+    Setting(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +216,18 @@ impl Template {
                 "condition.message" | "condition.reason" if fallback.is_some() => {
                     errors.push((format!("{{{}}}", &after[..close]), format!("a fallback (`|...`) goes with a spec., status. or metadata. path, not `{inner}`")));
                     None
+                }
+                setting if setting.starts_with("config.") => {
+                    let name = &setting["config.".len()..];
+                    if fallback.is_some() {
+                        errors.push((format!("{{{}}}", &after[..close]), format!("`{{{inner}}}` takes no fallback: the setting's own default is its fallback")));
+                        None
+                    } else if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+                        errors.push((format!("{{{inner}}}"), format!("`{{{inner}}}` must name a setting: `{{config.<name>}}`, the name of letters and digits")));
+                        None
+                    } else {
+                        Some(Placeholder::Setting(name.to_string()))
+                    }
                 }
                 "condition.message" => Some(Placeholder::Condition("message".into())),
                 "condition.reason" => Some(Placeholder::Condition("reason".into())),
@@ -256,6 +270,14 @@ impl Template {
     pub fn paths(&self) -> impl Iterator<Item = &CrPath> {
         self.parts.iter().filter_map(|p| match p {
             Part::Placeholder(Placeholder::Path(path) | Placeholder::PathOr { path, .. }) => Some(path),
+            _ => None,
+        })
+    }
+
+    /// The settings `{config.name}` placeholders read.
+    pub fn settings(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Placeholder(Placeholder::Setting(name)) => Some(name.as_str()),
             _ => None,
         })
     }

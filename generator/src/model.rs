@@ -39,6 +39,9 @@ pub struct Plugin {
     /// How job containers started from a task's own image meet the controller.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub container: Option<ContainerContract>,
+    /// The plugin's own backend settings, in declaration order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<Setting>,
     /// Encoded `FileDescriptorProto` of the plugin's file, with comments, for prost-build.
     #[serde(skip)]
     pub file_descriptor: Vec<u8>,
@@ -46,6 +49,14 @@ pub struct Plugin {
     /// custom options: what the backend needs to decode payloads at run time.
     #[serde(skip)]
     pub descriptor_set: Vec<u8>,
+}
+
+/// A backend setting the plugin declares (`{config.name}` in its log links).
+#[derive(Debug, Clone, Serialize)]
+pub struct Setting {
+    pub name: String,
+    pub doc: String,
+    pub default: String,
 }
 
 impl Plugin {

@@ -23,6 +23,15 @@ pub struct PluginOpt {
     pub python_distribution: String,
     pub targets: Vec<TargetOpt>,
     pub container: Option<ContainerContractOpt>,
+    pub settings: Vec<SettingOpt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SettingOpt {
+    pub name: String,
+    pub doc: String,
+    pub default: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -16,7 +16,7 @@ use crate::echo::shown;
 use crate::inputs::Inputs;
 use crate::metrics::Metrics;
 use crate::naming::{self, ExecutionKey};
-use crate::plugin::{BuildContext, BuildRequest, InvalidInput, OutputValue, Phase, PluginDef, ResourceDef, TargetDef, TaskTypeDef};
+use crate::plugin::{BuildContext, BuildRequest, InvalidInput, OutputValue, Phase, PluginDef, PluginSettings, ResourceDef, TargetDef, TaskTypeDef};
 use crate::proto::flyteidl::{admin, core};
 use crate::retry;
 use crate::store::{Created, ObjectStore, StoreError};
@@ -55,6 +55,8 @@ pub struct AgentSettings {
     /// Caps on what one request may make the backend decode (the server checks the wire bytes
     /// against the same caps before this code runs).
     pub limits: crate::limits::Limits,
+    /// The plugin's own settings (its proto's `Plugin.settings`), resolved.
+    pub plugin: PluginSettings,
 }
 
 impl AgentSettings {
@@ -74,6 +76,7 @@ impl AgentSettings {
             create_budget: DEFAULT_CREATE_BUDGET,
             get_budget: DEFAULT_GET_BUDGET,
             outputs_grace: DEFAULT_OUTPUTS_GRACE,
+            plugin: PluginSettings::default(),
         }
     }
 }
@@ -159,7 +162,7 @@ impl<S: ObjectStore> PluginBackend<S> {
             let count = self
                 .store
                 .for_each(resource, &mut |object| {
-                    let phase = (task.interpret)(self.target.id, object).phase;
+                    let phase = (task.interpret)(self.target.id, object, &self.settings.plugin).phase;
                     *by_phase.entry(phase.as_str()).or_default() += 1;
                     if !phase.is_terminal() || !object["metadata"]["deletionTimestamp"].is_null() {
                         return;
@@ -640,7 +643,7 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
                 ..Default::default()
             },
             Some(object) => {
-                let interpretation = (task.interpret)(&meta.target, &object);
+                let interpretation = (task.interpret)(&meta.target, &object, &self.settings.plugin);
                 let mut phase = interpretation.phase;
                 let mut message = interpretation.message;
                 let mut outputs = BTreeMap::new();

@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::plugin::PluginSettings;
+
 /// A JSON object under construction.
 ///
 /// Paths are lists of object keys; missing intermediate objects are created, and a non-object
@@ -433,6 +435,8 @@ pub enum Part {
     PathOr(&'static [&'static str], &'static str),
     ConditionMessage,
     ConditionReason,
+    /// A setting of the plugin from the backend's configuration (`{config.name}` in a log link).
+    Setting(&'static str),
 }
 
 /// Renders `parts`, or `None` when any placeholder is absent or empty (a link or output whose
@@ -441,6 +445,12 @@ pub enum Part {
 /// Where one piece ends with `/` and the next starts with `/`, one is dropped, so a prefix with a
 /// trailing slash and a suffix with a leading one join with exactly one (defect 8).
 pub fn render(object: &Value, condition: Option<&Condition>, parts: &[Part]) -> Option<String> {
+    render_in(object, condition, &PluginSettings::default(), parts)
+}
+
+/// [`render`] with the plugin's settings for `Part::Setting`; an empty setting leaves the link
+/// out like an absent field (a deployment that configures no dashboard shows no link).
+pub fn render_in(object: &Value, condition: Option<&Condition>, settings: &PluginSettings, parts: &[Part]) -> Option<String> {
     let mut out = String::new();
     for part in parts {
         let piece = match part {
@@ -453,6 +463,7 @@ pub fn render(object: &Value, condition: Option<&Condition>, parts: &[Part]) -> 
             Part::ConditionReason => condition
                 .map(|c| c.reason.clone())
                 .filter(|s| !s.is_empty())?,
+            Part::Setting(name) => Some(settings.get(name).to_string()).filter(|s| !s.is_empty())?,
         };
         append(&mut out, &piece);
     }
@@ -469,6 +480,8 @@ pub fn render_lossy(object: &Value, condition: Option<&Condition>, parts: &[Part
             Part::PathOr(path, fallback) => Some(text(object, path)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_string()),
             Part::ConditionMessage => condition.map(|c| c.message.clone()).unwrap_or_default(),
             Part::ConditionReason => condition.map(|c| c.reason.clone()).unwrap_or_default(),
+            // Lowering allows settings in log links only.
+            Part::Setting(_) => String::new(),
         };
         append(&mut out, &piece);
     }
@@ -740,6 +753,16 @@ mod tests {
             render(&json!({"status": {"bucket": "b"}}), None, &scheme).as_deref(),
             Some("s3://b")
         );
+    }
+
+    #[test]
+    fn settings_fill_links_and_an_empty_one_leaves_the_link_out() {
+        let parts = [Part::Setting("historyUrl"), Part::Lit("/history/"), Part::Path(&["status", "id"])];
+        let o = json!({"status": {"id": "app-1"}});
+        let settings = PluginSettings::from_pairs([("historyUrl", "https://h.example/")]);
+        assert_eq!(render_in(&o, None, &settings, &parts).as_deref(), Some("https://h.example/history/app-1"));
+        assert_eq!(render_in(&o, None, &PluginSettings::default(), &parts), None);
+        assert_eq!(render(&o, None, &parts), None);
     }
 
     #[test]

@@ -16,6 +16,42 @@ pub struct PluginDef {
     pub title: &'static str,
     pub targets: &'static [TargetDef],
     pub task_types: &'static [TaskTypeDef],
+    /// The plugin's own configuration keys (`settings:` in the backend's config file).
+    pub settings: &'static [SettingDef],
+}
+
+/// A configuration key a plugin declares in its proto (`Plugin.settings`).
+#[derive(Debug)]
+pub struct SettingDef {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub default: &'static str,
+}
+
+/// The values of a plugin's settings: the configured ones over the declared defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PluginSettings(BTreeMap<String, String>);
+
+impl PluginSettings {
+    /// `configured` (the config file's `settings:`) over the defaults of `declared`; a key the
+    /// plugin does not declare is an error naming it.
+    pub fn resolve(declared: &[SettingDef], configured: &BTreeMap<String, String>) -> Result<Self, String> {
+        if let Some(unknown) = configured.keys().find(|k| !declared.iter().any(|d| d.name == k.as_str())) {
+            let names: Vec<&str> = declared.iter().map(|d| d.name).collect();
+            let known = if names.is_empty() { "it declares none".to_string() } else { format!("its settings: {}", names.join(", ")) };
+            return Err(format!("settings.{unknown}: not a setting of this plugin ({known})"));
+        }
+        Ok(Self(declared.iter().map(|d| (d.name.to_string(), configured.get(d.name).cloned().unwrap_or_else(|| d.default.to_string()))).collect()))
+    }
+
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        Self(pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    /// The value of `name`; empty when unset.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.get(name).map_or("", String::as_str)
+    }
 }
 
 impl PluginDef {
@@ -50,8 +86,8 @@ pub struct TaskTypeDef {
     /// Decodes, defaults, validates and maps a task request onto the target's object (without
     /// `apiVersion`, `kind` and `metadata.name`/`namespace`, which the runtime sets).
     pub build: fn(&BuildRequest<'_>) -> Result<serde_json::Value, InvalidInput>,
-    /// Reads a watched object of `target`.
-    pub interpret: fn(target: &str, object: &serde_json::Value) -> Interpretation,
+    /// Reads a watched object of `target`; `settings` fill the log links that name one.
+    pub interpret: fn(target: &str, object: &serde_json::Value, settings: &PluginSettings) -> Interpretation,
 }
 
 impl TaskTypeDef {
@@ -279,5 +315,35 @@ pub fn read_output(object: &serde_json::Value, parts: &[crate::cr::Part], kind: 
         OutputKind::Integer => text.parse().map(OutputValue::Integer).map_err(|e| format!("`{text}` is not an integer: {e}")),
         OutputKind::Float => text.parse().map(OutputValue::Float).map_err(|e| format!("`{text}` is not a number: {e}")),
         OutputKind::Boolean => text.parse().map(OutputValue::Boolean).map_err(|e| format!("`{text}` is not a boolean: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DECLARED: &[SettingDef] = &[
+        SettingDef { name: "historyUrl", doc: "", default: "" },
+        SettingDef { name: "scheme", doc: "", default: "https" },
+    ];
+
+    #[test]
+    fn settings_are_the_configured_over_the_defaults_and_unknown_keys_fail() {
+        let configured = BTreeMap::from([("historyUrl".to_string(), "https://h".to_string())]);
+        let s = PluginSettings::resolve(DECLARED, &configured).unwrap();
+        assert_eq!((s.get("historyUrl"), s.get("scheme"), s.get("absent")), ("https://h", "https", ""));
+        let typo = BTreeMap::from([("historyURL".to_string(), "x".to_string())]);
+        let e = PluginSettings::resolve(DECLARED, &typo).unwrap_err();
+        assert!(e.starts_with("settings.historyURL: not a setting of this plugin (its settings: historyUrl, scheme)"), "{e}");
+        assert!(PluginSettings::resolve(&[], &typo).unwrap_err().contains("it declares none"));
+    }
+
+    #[test]
+    fn a_request_left_out_is_the_limit() {
+        let cx = BuildContext { container_resources: Some(serde_json::json!({"limits": {"cpu": "3"}, "requests": {"memory": "1Gi"}})), ..Default::default() };
+        assert_eq!(cx.container_resource("requests", "cpu").as_deref(), Some("3"));
+        assert_eq!(cx.container_resource("requests", "memory").as_deref(), Some("1Gi"));
+        assert_eq!(cx.container_resource("limits", "memory"), None);
+        assert_eq!(BuildContext::default().container_resource("requests", "cpu"), None);
     }
 }

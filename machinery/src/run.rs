@@ -36,6 +36,13 @@ fn environment_help(plugin: &PluginDef) -> String {
     }
     let targets: Vec<&str> = plugin.targets.iter().map(|t| t.id).collect();
     text.push_str(&format!("\nTargets of this plugin: {} (default {}).\n", targets.join(", "), targets[0]));
+    if !plugin.settings.is_empty() {
+        text.push_str("\nSettings of this plugin (the config file's `settings:`):\n");
+        for s in plugin.settings {
+            let default = if s.default.is_empty() { String::new() } else { format!(" (default {})", s.default) };
+            text.push_str(&format!("  {:<26} {}{default}\n", s.name, s.doc));
+        }
+    }
     text.push_str("The Kubernetes client uses KUBECONFIG / ~/.kube/config, or the in-cluster service account.");
     text
 }
@@ -48,7 +55,7 @@ pub fn run(plugin: &'static PluginDef) -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let settings = match Settings::load(cli.config.as_deref(), &|k| std::env::var(k).ok(), plugin.targets[0].id) {
+    let settings = match Settings::load(cli.config.as_deref(), &|k| std::env::var(k).ok(), plugin.targets[0].id).and_then(|s| s.for_plugin(plugin)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: configuration: {e}");

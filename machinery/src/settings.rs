@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::agent::AgentSettings;
 use crate::config::{ServerConfig, TlsConfig};
 use crate::logging::LogFormat;
+use crate::plugin::{PluginDef, PluginSettings};
 use crate::resource_meta::Signer;
 
 /// The configuration file, as written in YAML (camelCase keys).
@@ -54,6 +55,9 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     /// Caps on what one request may make the backend decode (see `machinery/src/limits.rs`).
     pub limits: Option<crate::limits::Limits>,
+    /// The plugin's own settings, by the names its proto declares (`Plugin.settings`); checked
+    /// against them when the backend starts.
+    pub settings: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -72,6 +76,8 @@ pub struct ServerFile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub agent: AgentSettings,
+    /// `settings:` of the file as written; [`Settings::for_plugin`] checks and resolves them.
+    pub plugin_settings: BTreeMap<String, String>,
     pub namespaces: Option<Vec<String>>,
     pub server: ServerConfig,
     pub metrics_listen: SocketAddr,
@@ -111,6 +117,13 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
 ];
 
 impl Settings {
+    /// Resolves the plugin's own settings into `agent.plugin`: configured values over the
+    /// declared defaults; a key `plugin` does not declare is an error naming it.
+    pub fn for_plugin(mut self, plugin: &PluginDef) -> Result<Self, String> {
+        self.agent.plugin = PluginSettings::resolve(plugin.settings, &self.plugin_settings)?;
+        Ok(self)
+    }
+
     /// Reads `file` (if any) and applies `env` overrides; every problem names the key.
     pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>, default_target: &str) -> Result<Self, String> {
         let mut config = match file {
@@ -200,7 +213,9 @@ impl Settings {
                 signer,
                 namespaces: namespaces.clone(),
                 limits: limits.clone(),
+                plugin: PluginSettings::default(),
             },
+            plugin_settings: config.settings,
             namespaces,
             server: ServerConfig {
                 listen: server.listen.unwrap_or(defaults.listen),

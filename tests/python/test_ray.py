@@ -249,6 +249,7 @@ def test_status_as_kuberay_writes_it(ray_env, scenario):
         assert resource.message, f"{scenario}: {Phase.Name(phase)} without a message"
         assert "()" not in resource.message and " )" not in resource.message, resource.message
         if status.get("dashboardURL"):
+            # The "Ray job" link needs the deployment's dashboardBaseUrl setting, unset here.
             assert [(link.name, link.uri) for link in resource.log_links] == [("Ray dashboard", f"http://{status['dashboardURL']}")]
     final = SCENARIOS[scenario][-1][0]
     if final.get("message"):

@@ -34,6 +34,9 @@ EXAMPLE = REPO_ROOT / "examples" / "spark"
 GOLDEN = REPO_ROOT / "generator" / "tests" / "golden" / "spark" / "expected"
 PLURAL = "sparkapplications"
 IMAGE = "ghcr.io/example/spark-task:1.0"
+# The deployment's history server, a setting the plugin declares in its proto (`settings:` of the
+# backend's config file); the trailing slash joins the link's path with one slash.
+HISTORY = "https://spark-history.example.com/"
 Phase = TaskExecution.Phase
 
 
@@ -126,7 +129,8 @@ def spark_env(control_plane, tmp_path_factory):
     crds = [d for d in yaml.safe_load_all((EXAMPLE / "crds" / "sparkoperator.k8s.io_sparkapplications.yaml").read_text()) if d]
     bundle = render_overlay(target["id"], plugin="spark-on-k8s", root=GOLDEN)
     cluster = RealCluster(control_plane, target["id"], workdir, controller=False, api=(group, version), crds=crds, bundle=bundle)
-    backend = Backend(target["id"], cluster, workdir, program=binary("spark-on-k8s-plugin"), plugin_settings="")
+    backend = Backend(target["id"], cluster, workdir, program=binary("spark-on-k8s-plugin"),
+                      plugin_settings=f"settings:\n  sparkHistoryServerUrl: {HISTORY}\n")
     backend.start()
     try:
         yield cluster, backend
@@ -296,8 +300,10 @@ def test_status_as_the_spark_operator_writes_it(spark_env, scenario):
         assert resource.message, f"{scenario}: {Phase.Name(phase)} without a message"
         assert "()" not in resource.message and " )" not in resource.message and "  " not in resource.message, resource.message
         links = [(link.name, link.uri) for link in resource.log_links]
-        address = written["driverInfo"].get("webUIAddress")
-        assert links == ([("Spark UI (in cluster)", f"http://{address}")] if address else []), links
+        address, app_id = written["driverInfo"].get("webUIAddress"), written.get("sparkApplicationId")
+        expected = [("Spark UI (in cluster)", f"http://{address}")] if address else []
+        expected += [("Spark history", f"{HISTORY}history/{app_id}/jobs/")] if app_id else []
+        assert links == expected, links
     final = SCENARIOS[scenario][-1][0]
     if final["applicationState"]["errorMessage"]:
         assert final["applicationState"]["errorMessage"] in resource.message
@@ -321,7 +327,8 @@ def test_the_ingress_link_shows_when_the_operator_has_one(spark_env):
     cluster.patch_status(PLURAL, name, {**RUNNING, "driverInfo": {**SUBMITTED["driverInfo"], "webUIIngressAddress": ingress}})
     resource = wait_for(backend, template, meta, Phase.RUNNING)
     assert [(link.name, link.uri) for link in resource.log_links] == [
-        ("Spark UI", ingress), ("Spark UI (in cluster)", "http://10.96.0.12:4040")]
+        ("Spark UI", ingress), ("Spark UI (in cluster)", "http://10.96.0.12:4040"),
+        ("Spark history", f"{HISTORY}history/{RUNNING['sparkApplicationId']}/jobs/")]
     backend.agent.DeleteTask(delete_request(template, meta))
 
 

@@ -16,6 +16,7 @@ struct IndexDoc<'a> {
     python_distribution: &'a str,
     targets: &'a [Target],
     tasks: Vec<TaskRow<'a>>,
+    settings: &'a [Setting],
 }
 
 struct TaskRow<'a> {
@@ -102,6 +103,7 @@ pub fn emit(plugin: &Plugin) -> Vec<GeneratedFile> {
         python_package: &plugin.python_package,
         python_distribution: &plugin.python_distribution,
         targets: &plugin.targets,
+        settings: &plugin.settings,
         tasks: plugin
             .task_types
             .iter()

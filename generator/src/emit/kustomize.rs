@@ -501,6 +501,8 @@ struct ConfigFile {
     key_file: String,
     previous_key_file: String,
     key_secret: String,
+    /// The plugin's own settings: (doc on one line, name, YAML value).
+    settings: Vec<(String, String, String)>,
 }
 
 fn config_file(plugin: &Plugin, names: &Names, target: &Target) -> String {
@@ -516,6 +518,11 @@ fn config_file(plugin: &Plugin, names: &Names, target: &Target) -> String {
         key_file: scalar(&format!("{}/current", names.key_dir)),
         previous_key_file: scalar(&format!("{}/previous", names.key_dir)),
         key_secret: names.key_secret.clone(),
+        settings: plugin
+            .settings
+            .iter()
+            .map(|s| (s.doc.split_whitespace().collect::<Vec<_>>().join(" "), s.name.clone(), scalar(&s.default)))
+            .collect(),
     }
     .render()
     .expect("config template renders")

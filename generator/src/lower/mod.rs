@@ -148,6 +148,18 @@ impl FileCx<'_> {
             targets.push(Target { rust: target_items(&t.id), id: t.id, title: t.title, api_version: t.api_version, install: t.install });
         }
         let target_ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
+        let mut settings: Vec<Setting> = Vec::new();
+        for s in opt.settings {
+            let token = self.loc.narrow(span, &format!("\"{}\"", s.name));
+            let camel = s.name.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && s.name.chars().all(|c| c.is_ascii_alphanumeric());
+            if !camel {
+                self.err(token, format!("setting name `{}` must be lowerCamelCase (a config key: letters and digits, starting lower-case)", s.name), "setting name");
+            } else if settings.iter().any(|x| x.name == s.name) {
+                self.err(token, format!("setting `{}` is declared twice", s.name), "second declaration");
+            } else {
+                settings.push(Setting { name: s.name, doc: s.doc, default: s.default });
+            }
+        }
 
         let mut messages = Vec::new();
         let mut enums = Vec::new();
@@ -196,6 +208,7 @@ impl FileCx<'_> {
             enums,
             task_types: Vec::new(),
             container: opt.container.and_then(|c| crate::contract::contract(c, span, &self.loc, self.errors)),
+            settings,
             file_descriptor: self.file.file_descriptor_proto().encode_to_vec(),
             descriptor_set: descriptor_set(self.file),
         };

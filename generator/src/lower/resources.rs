@@ -122,6 +122,20 @@ impl FileCx<'_> {
         let mut log_links = Vec::new();
         for l in &r.log_links {
             let uri = self.template(&l.uri, span, "log link");
+            for name in uri.settings() {
+                if !plugin.settings.iter().any(|s| s.name == name) {
+                    let within = self.loc.narrow(span, &l.uri);
+                    let s = self.loc.narrow(within, &format!("{{config.{name}}}"));
+                    let declared: Vec<&str> = plugin.settings.iter().map(|s| s.name.as_str()).collect();
+                    let known = if declared.is_empty() { "it declares none".to_string() } else { format!("its settings: {}", declared.join(", ")) };
+                    self.err_help(
+                        s,
+                        format!("log link `{}` reads the setting `{name}`, which the plugin does not declare ({known})", l.name),
+                        "undeclared setting",
+                        format!("add `settings: {{name: \"{name}\" doc: \"...\"}}` to `option (flyteplugin.plugin)`"),
+                    );
+                }
+            }
             log_links.push(LogLink { name: l.name.clone(), uri });
         }
         let mut constants = Vec::new();

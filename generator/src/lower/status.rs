@@ -97,6 +97,16 @@ impl FileCx<'_> {
 
     pub(super) fn template(&mut self, text: &str, span: SourceSpan, what: &str) -> Template {
         match Template::parse(text) {
+            // A setting is the deployment's, not the object's: it makes links, never a phase
+            // message or an output.
+            Ok(t) if what != "log link" && t.settings().next().is_some() => {
+                let within = self.loc.narrow(span, text);
+                for name in t.settings().map(str::to_string).collect::<Vec<_>>() {
+                    let s = self.loc.narrow(within, &format!("{{config.{name}}}"));
+                    self.err(s, format!("the {what} cannot read the backend setting `{name}`; `{{config.…}}` belongs in log links"), "setting outside a log link");
+                }
+                Template::default()
+            }
             Ok(t) => t,
             Err(errors) => {
                 let within = self.loc.narrow(span, text);

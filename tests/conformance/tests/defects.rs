@@ -193,9 +193,9 @@ fn d08_declared_outputs_only() {
 fn d09_stopped_by_timeout_is_not_a_retry_and_api_errors_are_not_failures() {
     use machinery::plugin::Phase;
     let t = sagemaker_plugin::PLUGIN.task_type(TRAINING).unwrap();
-    let timed_out = (t.interpret)("operator", &json!({"status": {"trainingJobStatus": "Stopped", "secondaryStatus": "MaxRuntimeExceeded"}}));
+    let timed_out = (t.interpret)("operator", &json!({"status": {"trainingJobStatus": "Stopped", "secondaryStatus": "MaxRuntimeExceeded"}}), &Default::default());
     assert_eq!(timed_out.phase, Phase::PermanentFailure);
-    let reconciling = (t.interpret)("operator", &json!({"status": {"trainingJobStatus": "ReconcilingTrainingJob", "additional": "AccessDenied"}}));
+    let reconciling = (t.interpret)("operator", &json!({"status": {"trainingJobStatus": "ReconcilingTrainingJob", "additional": "AccessDenied"}}), &Default::default());
     assert_eq!(reconciling.phase, Phase::WaitingForResources);
 }
 
@@ -250,7 +250,7 @@ async fn d11_stopping_condition_spot_and_checkpoints_are_the_users() {
 #[test]
 fn d13_secondary_status_reaches_the_message() {
     let t = sagemaker_plugin::PLUGIN.task_type(TRAINING).unwrap();
-    let got = (t.interpret)("ack", &json!({"status": {"trainingJobStatus": "InProgress", "secondaryStatus": "Downloading"}}));
+    let got = (t.interpret)("ack", &json!({"status": {"trainingJobStatus": "InProgress", "secondaryStatus": "Downloading"}}), &Default::default());
     assert_eq!(got.message, "Downloading");
 }
 

@@ -22,7 +22,7 @@ fn check(task_type: &str, target: &str, field: &str, rows: Vec<Row>) {
         if !status.is_null() {
             object["status"] = status.clone();
         }
-        let got = (task.interpret)(target, &object);
+        let got = (task.interpret)(target, &object, &Default::default());
         assert_eq!(got.phase, phase, "{task_type} {target} {field}: {status}");
         assert!(got.message.contains(message), "{task_type} {target} {status}: message `{}` lacks `{message}`", got.message);
     }

@@ -9,7 +9,7 @@ use machinery::cr::{self, Part, Shape};
 use machinery::inputs::Inputs;
 use machinery::plugin::{
     read_output, BuildContext, BuildRequest, Interpretation, InvalidInput, LogLink,
-    OutputKind, Phase, ResourceDef,
+    OutputKind, Phase, PluginSettings, ResourceDef,
 };
 
 use machinery::validate;
@@ -87,10 +87,14 @@ pub fn build(request: &BuildRequest<'_>) -> Result<Value, InvalidInput> {
 }
 
 /// Reads a watched object of `target`: phase, message, log links and, on success, outputs.
-pub fn interpret(target: &str, object: &Value) -> Interpretation {
+pub fn interpret(
+    target: &str,
+    object: &Value,
+    settings: &PluginSettings,
+) -> Interpretation {
     match target {
-        "ack" => interpret_ack(object),
-        "operator" => interpret_operator(object),
+        "ack" => interpret_ack(object, settings),
+        "operator" => interpret_operator(object, settings),
         other => {
             Interpretation {
                 phase: Phase::PermanentFailure,
@@ -1252,12 +1256,12 @@ fn phase_ack(object: &Value) -> (Phase, String) {
     )
 }
 
-fn interpret_ack(object: &Value) -> Interpretation {
+fn interpret_ack(object: &Value, settings: &PluginSettings) -> Interpretation {
     let (phase, message) = phase_ack(object);
     let log_links = LOG_LINKS_ACK
         .iter()
         .filter_map(|(name, parts)| {
-            cr::render(object, None, parts)
+            cr::render_in(object, None, settings, parts)
                 .map(|uri| LogLink {
                     name: name.to_string(),
                     uri,
@@ -1441,12 +1445,12 @@ fn phase_operator(object: &Value) -> (Phase, String) {
     )
 }
 
-fn interpret_operator(object: &Value) -> Interpretation {
+fn interpret_operator(object: &Value, settings: &PluginSettings) -> Interpretation {
     let (phase, message) = phase_operator(object);
     let log_links = LOG_LINKS_OPERATOR
         .iter()
         .filter_map(|(name, parts)| {
-            cr::render(object, None, parts)
+            cr::render_in(object, None, settings, parts)
                 .map(|uri| LogLink {
                     name: name.to_string(),
                     uri,

@@ -68,4 +68,5 @@ pub static PLUGIN: machinery::plugin::PluginDef = machinery::plugin::PluginDef {
             interpret: hyperparameter_tuning_job::interpret,
         },
     ],
+    settings: &[],
 };

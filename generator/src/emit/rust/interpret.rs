@@ -52,6 +52,10 @@ pub(super) fn parts(t: &Template) -> TokenStream {
         }
         Part::Placeholder(Placeholder::Condition(which)) if which == "reason" => quote! { Part::ConditionReason },
         Part::Placeholder(Placeholder::Condition(_)) => quote! { Part::ConditionMessage },
+        Part::Placeholder(Placeholder::Setting(name)) => {
+            let name = lit(name);
+            quote! { Part::Setting(#name) }
+        }
     });
     quote! { &[#(#ps),*] }
 }
@@ -186,11 +190,11 @@ pub(super) fn interpret_target(plugin: &Plugin, task: &TaskType, r: &Resource) -
             (#otherwise, cr::render_lossy(object, None, #otherwise_msg))
         }
 
-        fn #f(object: &Value) -> Interpretation {
+        fn #f(object: &Value, settings: &PluginSettings) -> Interpretation {
             let (phase, message) = #phase_fn(object);
             let log_links = #links_name
                 .iter()
-                .filter_map(|(name, parts)| cr::render(object, None, parts).map(|uri| LogLink { name: name.to_string(), uri }))
+                .filter_map(|(name, parts)| cr::render_in(object, None, settings, parts).map(|uri| LogLink { name: name.to_string(), uri }))
                 .collect();
             let outputs = if phase == Phase::Succeeded {
                 #outputs_name.iter().map(|(name, kind, parts)| (name.to_string(), read_output(object, parts, *kind))).collect()

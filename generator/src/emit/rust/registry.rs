@@ -62,6 +62,10 @@ pub(super) fn lib_rs(plugin: &Plugin) -> TokenStream {
         let (id, api) = (lit(&t.id), lit(&t.api_version));
         quote! { machinery::plugin::TargetDef { id: #id, api_version: #api } }
     });
+    let settings = plugin.settings.iter().map(|s| {
+        let (name, doc, default) = (lit(&s.name), lit(&s.doc), lit(&s.default));
+        quote! { machinery::plugin::SettingDef { name: #name, doc: #doc, default: #default } }
+    });
     let tasks = plugin.task_types.iter().map(|t| {
         let m = ident(&t.rust_module);
         let (n, v, message) = (lit(&t.name), t.version, lit(&t.message));
@@ -98,6 +102,7 @@ pub(super) fn lib_rs(plugin: &Plugin) -> TokenStream {
             title: #ptitle,
             targets: &[#(#targets),*],
             task_types: &[#(#tasks),*],
+            settings: &[#(#settings),*],
         };
     }
 }

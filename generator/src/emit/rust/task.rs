@@ -43,7 +43,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
     let interpret_arms = task.resources.iter().map(|r| {
         let t = lit(&r.target);
         let f = ident(&plugin.target(&r.target).rust.interpret_fn);
-        quote! { #t => #f(object), }
+        quote! { #t => #f(object, settings), }
     });
     let builders = task.resources.iter().map(|r| build_target(plugin, task, r));
     let interpreters = task.resources.iter().map(|r| interpret_target(plugin, task, r));
@@ -68,7 +68,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
         }
 
         /// Reads a watched object of `target`: phase, message, log links and, on success, outputs.
-        pub fn interpret(target: &str, object: &Value) -> Interpretation {
+        pub fn interpret(target: &str, object: &Value, settings: &PluginSettings) -> Interpretation {
             match target {
                 #(#interpret_arms)*
                 other => Interpretation {
@@ -103,7 +103,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
 
         use machinery::cr::{self, #(#cr_items),*};
         use machinery::inputs::Inputs;
-        use machinery::plugin::{read_output, BuildContext, BuildRequest, Interpretation, InvalidInput, LogLink, OutputKind, Phase, ResourceDef};
+        use machinery::plugin::{read_output, BuildContext, BuildRequest, Interpretation, InvalidInput, LogLink, OutputKind, Phase, PluginSettings, ResourceDef};
         #validate_use
         use serde_json::Value;
 

@@ -38,4 +38,5 @@ pub static PLUGIN: machinery::plugin::PluginDef = machinery::plugin::PluginDef {
             interpret: batch_job::interpret,
         },
     ],
+    settings: &[],
 };

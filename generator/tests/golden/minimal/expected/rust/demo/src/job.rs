@@ -9,7 +9,7 @@ use machinery::cr::{self, Part};
 use machinery::inputs::Inputs;
 use machinery::plugin::{
     read_output, BuildContext, BuildRequest, Interpretation, InvalidInput, LogLink,
-    OutputKind, Phase, ResourceDef,
+    OutputKind, Phase, PluginSettings, ResourceDef,
 };
 
 use serde_json::Value;
@@ -48,9 +48,13 @@ pub fn build(request: &BuildRequest<'_>) -> Result<Value, InvalidInput> {
 }
 
 /// Reads a watched object of `target`: phase, message, log links and, on success, outputs.
-pub fn interpret(target: &str, object: &Value) -> Interpretation {
+pub fn interpret(
+    target: &str,
+    object: &Value,
+    settings: &PluginSettings,
+) -> Interpretation {
     match target {
-        "t" => interpret_t(object),
+        "t" => interpret_t(object, settings),
         other => {
             Interpretation {
                 phase: Phase::PermanentFailure,
@@ -93,12 +97,12 @@ fn phase_t(object: &Value) -> (Phase, String) {
     (Phase::Running, cr::render_lossy(object, None, &[]))
 }
 
-fn interpret_t(object: &Value) -> Interpretation {
+fn interpret_t(object: &Value, settings: &PluginSettings) -> Interpretation {
     let (phase, message) = phase_t(object);
     let log_links = LOG_LINKS_T
         .iter()
         .filter_map(|(name, parts)| {
-            cr::render(object, None, parts)
+            cr::render_in(object, None, settings, parts)
                 .map(|uri| LogLink {
                     name: name.to_string(),
                     uri,

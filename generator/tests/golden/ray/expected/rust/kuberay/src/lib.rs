@@ -38,4 +38,11 @@ pub static PLUGIN: machinery::plugin::PluginDef = machinery::plugin::PluginDef {
             interpret: ray_job::interpret,
         },
     ],
+    settings: &[
+        machinery::plugin::SettingDef {
+            name: "dashboardBaseUrl",
+            doc: "Base URL under which the deployment's proxy (an ingress, say) serves each Ray cluster's dashboard as <base>/<namespace>/<cluster>/; empty shows no such link.",
+            default: "",
+        },
+    ],
 };

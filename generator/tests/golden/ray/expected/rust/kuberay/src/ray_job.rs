@@ -9,7 +9,7 @@ use machinery::cr::{self, Part, Seg, Shape};
 use machinery::inputs::Inputs;
 use machinery::plugin::{
     read_output, BuildContext, BuildRequest, Interpretation, InvalidInput, LogLink,
-    OutputKind, Phase, ResourceDef,
+    OutputKind, Phase, PluginSettings, ResourceDef,
 };
 
 use serde_json::Value;
@@ -29,8 +29,10 @@ pub const RESOURCES: &[ResourceDef] = &[
             &["status", "dashboardURL"],
             &["status", "failed"],
             &["status", "jobDeploymentStatus"],
+            &["status", "jobId"],
             &["status", "jobStatus"],
             &["status", "message"],
+            &["status", "rayClusterName"],
             &["status", "rayClusterStatus", "desiredWorkerReplicas"],
             &["status", "rayClusterStatus", "readyWorkerReplicas"],
             &["status", "reason"],
@@ -57,9 +59,13 @@ pub fn build(request: &BuildRequest<'_>) -> Result<Value, InvalidInput> {
 }
 
 /// Reads a watched object of `target`: phase, message, log links and, on success, outputs.
-pub fn interpret(target: &str, object: &Value) -> Interpretation {
+pub fn interpret(
+    target: &str,
+    object: &Value,
+    settings: &PluginSettings,
+) -> Interpretation {
     match target {
-        "kuberay" => interpret_kuberay(object),
+        "kuberay" => interpret_kuberay(object, settings),
         other => {
             Interpretation {
                 phase: Phase::PermanentFailure,
@@ -380,6 +386,18 @@ fn build_kuberay(
 /// Log links of `kuberay` `RayJob`, rendered from the object.
 const LOG_LINKS_KUBERAY: &[(&str, &[Part])] = &[
     ("Ray dashboard", &[Part::Lit("http://"), Part::Path(&["status", "dashboardURL"])]),
+    (
+        "Ray job",
+        &[
+            Part::Setting("dashboardBaseUrl"),
+            Part::Lit("/"),
+            Part::Path(&["metadata", "namespace"]),
+            Part::Lit("/"),
+            Part::Path(&["status", "rayClusterName"]),
+            Part::Lit("/#/jobs/"),
+            Part::Path(&["status", "jobId"]),
+        ],
+    ),
 ];
 
 /// Task outputs read from a succeeded `kuberay` `RayJob`.
@@ -540,12 +558,12 @@ fn phase_kuberay(object: &Value) -> (Phase, String) {
     )
 }
 
-fn interpret_kuberay(object: &Value) -> Interpretation {
+fn interpret_kuberay(object: &Value, settings: &PluginSettings) -> Interpretation {
     let (phase, message) = phase_kuberay(object);
     let log_links = LOG_LINKS_KUBERAY
         .iter()
         .filter_map(|(name, parts)| {
-            cr::render(object, None, parts)
+            cr::render_in(object, None, settings, parts)
                 .map(|uri| LogLink {
                     name: name.to_string(),
                     uri,

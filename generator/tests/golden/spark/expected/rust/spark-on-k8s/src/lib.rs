@@ -38,4 +38,11 @@ pub static PLUGIN: machinery::plugin::PluginDef = machinery::plugin::PluginDef {
             interpret: spark::interpret,
         },
     ],
+    settings: &[
+        machinery::plugin::SettingDef {
+            name: "sparkHistoryServerUrl",
+            doc: "Base URL of the Spark history server that reads these applications' event logs (spark.eventLog.dir), e.g. https://spark-history.example.com; empty shows no history link.",
+            default: "",
+        },
+    ],
 };

@@ -9,7 +9,7 @@ use machinery::cr::{self, Part, Shape};
 use machinery::inputs::Inputs;
 use machinery::plugin::{
     read_output, BuildContext, BuildRequest, Interpretation, InvalidInput, LogLink,
-    OutputKind, Phase, ResourceDef,
+    OutputKind, Phase, PluginSettings, ResourceDef,
 };
 
 use serde_json::Value;
@@ -55,9 +55,13 @@ pub fn build(request: &BuildRequest<'_>) -> Result<Value, InvalidInput> {
 }
 
 /// Reads a watched object of `target`: phase, message, log links and, on success, outputs.
-pub fn interpret(target: &str, object: &Value) -> Interpretation {
+pub fn interpret(
+    target: &str,
+    object: &Value,
+    settings: &PluginSettings,
+) -> Interpretation {
     match target {
-        "spark-operator" => interpret_spark_operator(object),
+        "spark-operator" => interpret_spark_operator(object, settings),
         other => {
             Interpretation {
                 phase: Phase::PermanentFailure,
@@ -218,6 +222,15 @@ const LOG_LINKS_SPARK_OPERATOR: &[(&str, &[Part])] = &[
     (
         "Spark UI (in cluster)",
         &[Part::Lit("http://"), Part::Path(&["status", "driverInfo", "webUIAddress"])],
+    ),
+    (
+        "Spark history",
+        &[
+            Part::Setting("sparkHistoryServerUrl"),
+            Part::Lit("/history/"),
+            Part::Path(&["status", "sparkApplicationId"]),
+            Part::Lit("/jobs/"),
+        ],
     ),
 ];
 
@@ -409,12 +422,15 @@ fn phase_spark_operator(object: &Value) -> (Phase, String) {
     )
 }
 
-fn interpret_spark_operator(object: &Value) -> Interpretation {
+fn interpret_spark_operator(
+    object: &Value,
+    settings: &PluginSettings,
+) -> Interpretation {
     let (phase, message) = phase_spark_operator(object);
     let log_links = LOG_LINKS_SPARK_OPERATOR
         .iter()
         .filter_map(|(name, parts)| {
-            cr::render(object, None, parts)
+            cr::render_in(object, None, settings, parts)
                 .map(|uri| LogLink {
                     name: name.to_string(),
                     uri,
