@@ -375,6 +375,9 @@ impl Transform {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Validation {
     pub required: bool,
+    /// For a required field the backend fills from its context when unset: the other ways to
+    /// give the value, named in the error when none gave one.
+    pub required_from: Option<String>,
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub min_len: Option<u32>,
@@ -480,6 +483,19 @@ impl ContextSource {
                 | Self::ContainerCommandLine
                 | Self::ServiceAccount
         )
+    }
+
+    /// Where the backend looks for the value, for the error of a required field it leaves unset:
+    /// the ways a user or a deployment can give it besides the field itself.
+    pub fn alternatives(self) -> Option<&'static str> {
+        match self {
+            Self::IamRole => Some(
+                "the task's security context (`run_as.iam_role`), the execution's identity, the execution annotation \
+                 the backend's `roleAnnotationKey` names, or the backend's `defaultRoleArn`",
+            ),
+            Self::Region => Some("the backend's `region` setting"),
+            _ => None,
+        }
     }
 
     /// Sources that add entries to a collection rather than fill one place.

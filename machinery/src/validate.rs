@@ -42,6 +42,16 @@ pub fn required(field: &str, present: bool) -> Checked {
     }
 }
 
+/// A required field the backend fills from its context when unset: none gave a value, so the
+/// error says every way to give one (`ways`, settled by the generator).
+pub fn required_or(field: &str, present: bool, ways: &str) -> Checked {
+    if present {
+        Ok(())
+    } else {
+        fail(field, format!("is required but was not set: {ways}"))
+    }
+}
+
 /// A number within inclusive bounds.
 pub fn range(field: &str, value: f64, min: Option<f64>, max: Option<f64>) -> Checked {
     if within(value, min, max) {

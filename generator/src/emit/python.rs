@@ -624,7 +624,9 @@ fn field_checks(plugin: &Plugin, m: &Message, f: &Field) -> Vec<String> {
         Cardinality::Map => out.push(format!("_support.expect_map(p, {value})")),
         _ => out.push(expect(plugin, &f.ty, &value, "p", has_presence(f))),
     }
-    if v.required {
+    // A field the backend fills from its context (`default_from`) may be left unset here: only
+    // the backend knows whether the context holds a value.
+    if v.required && f.default_from.is_none() {
         out.push(format!("_support.required(p, {})", as_bool(&set)));
     }
 
@@ -750,7 +752,9 @@ fn rules_text(f: &Field) -> String {
     let v = &f.validation;
     let collection = matches!(f.cardinality, Cardinality::Repeated | Cardinality::Map);
     let mut parts = Vec::new();
-    if v.required {
+    if v.required && f.default_from.is_some() {
+        parts.push("required: when it is unset the backend fills it, or fails naming the other ways to give it".to_string());
+    } else if v.required {
         parts.push("required".to_string());
     }
     // `unit` is (singular, plural), chosen by the number it follows.

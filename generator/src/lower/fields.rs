@@ -62,6 +62,12 @@ impl FileCx<'_> {
                 self.check_default_fits(field.name(), value, &validation, opt_span);
             }
             let default_from = self.context_source(&opt.default_from, self.loc.narrow(opt_span, "default_from"));
+            let mut validation = validation;
+            if validation.required
+                && let Some(source) = default_from {
+                    let ways = source.alternatives().map_or_else(|| "the backend's context".to_string(), str::to_string);
+                    validation.required_from = Some(format!("set `{}`, or give it through {ways}", field.name()));
+                }
             if let Some(source) = default_from.filter(|s| !s.is_text()) {
                 let s = self.loc.narrow(opt_span, "default_from");
                 self.err(

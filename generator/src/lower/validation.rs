@@ -88,6 +88,8 @@ impl FileCx<'_> {
         Validation {
             kind,
             required: v.required,
+            // Set by the field's lowering once its `default_from` is known.
+            required_from: None,
             min: v.min,
             max: v.max,
             min_len: v.min_len,

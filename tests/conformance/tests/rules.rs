@@ -159,3 +159,27 @@ async fn a_tuned_name_that_is_also_static_is_invalid_argument() {
         assert!(message.contains("continuous_ranges"), "{message}");
     }
 }
+
+#[tokio::test]
+async fn no_role_anywhere_is_invalid_argument_before_any_api_call_naming_every_way_to_give_one() {
+    use machinery::Backend;
+    for task_type in conformance::TASK_TYPES {
+        for target in conformance::TARGETS {
+            // No `role_arn`, no security context, no execution identity or role annotation, no
+            // configured default.
+            let mut settings = conformance::settings(target);
+            settings.default_role = None;
+            let (backend, store) = conformance::backend_with(settings);
+            let mut request = conformance::request(task_type, target);
+            request.task_execution_metadata.as_mut().expect("metadata").identity = None;
+            let status = backend.create_task(request).await.expect_err("no role must be refused");
+            assert_eq!(status.code(), tonic::Code::InvalidArgument, "{task_type} on {target}: {status:?}");
+            let text = status.message();
+            assert!(text.starts_with("role_arn: is required"), "{task_type} on {target}: {text}");
+            for way in ["`role_arn`", "run_as", "roleAnnotationKey", "defaultRoleArn"] {
+                assert!(text.contains(way), "{task_type} on {target}: {way} missing from {text}");
+            }
+            assert!(store.objects.lock().await.is_empty(), "{task_type} on {target}: an object was created");
+        }
+    }
+}

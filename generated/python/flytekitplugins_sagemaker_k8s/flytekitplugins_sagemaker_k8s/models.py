@@ -442,8 +442,10 @@ class BuiltinAlgorithmTrainingJob:
             Rules: at most 50 entries; keys and values of at most 256 characters.
         role_arn: ARN of the IAM role SageMaker assumes to read the data, pull the image and
             write the model. Defaults to the execution's role (its security context, then the
-            platform's configuration).
-            Rules: 20 to 2048 characters; matches
+            platform's configuration); with none of these, CreateTask fails naming every way to
+            give one.
+            Rules: required: when it is unset the backend fills it, or fails naming the other
+            ways to give it; 20 to 2048 characters; matches
             `^arn:aws[a-z-]*:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@/-]+$`.
         region: AWS region the job runs in, for example `us-east-1`. Defaults to the platform's
             configured region. Data, image and KMS keys must be usable from this region.
@@ -1038,8 +1040,9 @@ class CustomTrainingJob:
         role_arn: ARN of the IAM role SageMaker assumes to pull the image, read data and write
             artifacts; the container's own AWS calls (flytekit's S3 access included) also run
             with it. Defaults to the execution's role (its security context, then the platform's
-            configuration).
-            Rules: 20 to 2048 characters; matches
+            configuration); with none of these, CreateTask fails naming every way to give one.
+            Rules: required: when it is unset the backend fills it, or fails naming the other
+            ways to give it; 20 to 2048 characters; matches
             `^arn:aws[a-z-]*:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@/-]+$`.
         region: AWS region the job runs in, for example `us-east-1`. Defaults to the platform's
             configured region. The image must be pullable from ECR in this region.
@@ -1345,8 +1348,9 @@ class HyperparameterTuningJob:
             Rules: at most 50 entries; keys and values of at most 256 characters.
         role_arn: ARN of the IAM role SageMaker assumes for every training job of the search.
             Defaults to the execution's role (its security context, then the platform's
-            configuration).
-            Rules: 20 to 2048 characters; matches
+            configuration); with none of these, CreateTask fails naming every way to give one.
+            Rules: required: when it is unset the backend fills it, or fails naming the other
+            ways to give it; 20 to 2048 characters; matches
             `^arn:aws[a-z-]*:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@/-]+$`.
         region: AWS region the tuning job runs in, for example `us-east-1`. Defaults to the
             platform's configured region.

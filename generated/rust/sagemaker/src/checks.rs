@@ -401,6 +401,11 @@ impl crate::model::BuiltinAlgorithmTrainingJob {
         }
         {
             let field = validate::join(path, "role_arn");
+            validate::required_or(
+                &field,
+                !self.role_arn.is_empty(),
+                "set `role_arn`, or give it through the task's security context (`run_as.iam_role`), the execution's identity, the execution annotation the backend's `roleAnnotationKey` names, or the backend's `defaultRoleArn`",
+            )?;
             if !self.role_arn.is_empty() {
                 validate::length(&field, &self.role_arn, Some(20u32), Some(2048u32))?;
                 validate::pattern(
@@ -935,6 +940,11 @@ impl crate::model::CustomTrainingJob {
         }
         {
             let field = validate::join(path, "role_arn");
+            validate::required_or(
+                &field,
+                !self.role_arn.is_empty(),
+                "set `role_arn`, or give it through the task's security context (`run_as.iam_role`), the execution's identity, the execution annotation the backend's `roleAnnotationKey` names, or the backend's `defaultRoleArn`",
+            )?;
             if !self.role_arn.is_empty() {
                 validate::length(&field, &self.role_arn, Some(20u32), Some(2048u32))?;
                 validate::pattern(
@@ -1359,6 +1369,11 @@ impl crate::model::HyperparameterTuningJob {
         }
         {
             let field = validate::join(path, "role_arn");
+            validate::required_or(
+                &field,
+                !self.role_arn.is_empty(),
+                "set `role_arn`, or give it through the task's security context (`run_as.iam_role`), the execution's identity, the execution annotation the backend's `roleAnnotationKey` names, or the backend's `defaultRoleArn`",
+            )?;
             if !self.role_arn.is_empty() {
                 validate::length(&field, &self.role_arn, Some(20u32), Some(2048u32))?;
                 validate::pattern(

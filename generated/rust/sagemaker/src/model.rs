@@ -97,7 +97,8 @@ pub struct BuiltinAlgorithmTrainingJob {
         ::prost::alloc::string::String,
     >,
     /// ARN of the IAM role SageMaker assumes to read the data, pull the image and write the model.
-    /// Defaults to the execution's role (its security context, then the platform's configuration).
+    /// Defaults to the execution's role (its security context, then the platform's configuration);
+    /// with none of these, CreateTask fails naming every way to give one.
     #[prost(string, tag = "20")]
     pub role_arn: ::prost::alloc::string::String,
     /// AWS region the job runs in, for example `us-east-1`. Defaults to the platform's configured
@@ -206,7 +207,8 @@ pub struct CustomTrainingJob {
     >,
     /// ARN of the IAM role SageMaker assumes to pull the image, read data and write artifacts; the
     /// container's own AWS calls (flytekit's S3 access included) also run with it. Defaults to the
-    /// execution's role (its security context, then the platform's configuration).
+    /// execution's role (its security context, then the platform's configuration); with none of
+    /// these, CreateTask fails naming every way to give one.
     #[prost(string, tag = "18")]
     pub role_arn: ::prost::alloc::string::String,
     /// AWS region the job runs in, for example `us-east-1`. Defaults to the platform's configured
@@ -340,7 +342,8 @@ pub struct HyperparameterTuningJob {
         ::prost::alloc::string::String,
     >,
     /// ARN of the IAM role SageMaker assumes for every training job of the search. Defaults to the
-    /// execution's role (its security context, then the platform's configuration).
+    /// execution's role (its security context, then the platform's configuration); with none of
+    /// these, CreateTask fails naming every way to give one.
     #[prost(string, tag = "30")]
     pub role_arn: ::prost::alloc::string::String,
     /// AWS region the tuning job runs in, for example `us-east-1`. Defaults to the platform's

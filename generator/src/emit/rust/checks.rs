@@ -286,7 +286,10 @@ pub(super) fn field_validation(plugin: &Plugin, m: &Message, f: &Field) -> Vec<T
     let value = quote! { self.#id };
     if v.required {
         let set = is_set(f, value.clone());
-        out.push(quote! { validate::required(&field, #set)?; });
+        out.push(match &v.required_from {
+            Some(ways) => quote! { validate::required_or(&field, #set, #ways)?; },
+            None => quote! { validate::required(&field, #set)?; },
+        });
     }
     let (min, max) = (opt_f64(v.min), opt_f64(v.max));
     let (min_len, max_len) = (opt_u32(v.min_len), opt_u32(v.max_len));
