@@ -503,6 +503,17 @@ struct ConfigFile {
     key_secret: String,
     /// The plugin's own settings: (doc on one line, name, YAML value).
     settings: Vec<(String, String, String)>,
+    /// Whether the plugin reads the backend-wide region, IAM role and prebuilt-image keys (a
+    /// REGION, IAM_ROLE or PREBUILT_IMAGE context value, or a default from one): a plugin that
+    /// reads none is not shown them.
+    uses_region: bool,
+    uses_role: bool,
+    uses_images: bool,
+}
+
+/// Whether any context value or field default of `plugin` takes its value from `source`.
+fn reads_source(plugin: &Plugin, source: crate::model::ContextSource) -> bool {
+    plugin.task_types.iter().flat_map(|t| &t.resources).any(|r| r.context.iter().any(|c| c.source == source) || r.fields.iter().any(|f| f.default_from == Some(source)))
 }
 
 fn config_file(plugin: &Plugin, names: &Names, target: &Target) -> String {
@@ -512,6 +523,9 @@ fn config_file(plugin: &Plugin, names: &Names, target: &Target) -> String {
         target_ids: plugin.targets.iter().map(|t| format!("`{}`", t.id)).collect::<Vec<_>>().join(", "),
         target: scalar(&target.id),
         region: scalar(REGION_PLACEHOLDER),
+        uses_region: reads_source(plugin, crate::model::ContextSource::Region) || reads_source(plugin, crate::model::ContextSource::PrebuiltImage),
+        uses_role: reads_source(plugin, crate::model::ContextSource::IamRole),
+        uses_images: reads_source(plugin, crate::model::ContextSource::PrebuiltImage),
         gc_ttl_seconds: GC_TTL_SECONDS,
         grpc_listen: scalar(&format!("[::]:{GRPC_PORT}")),
         metrics_listen: scalar(&format!("[::]:{METRICS_PORT}")),
