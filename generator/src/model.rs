@@ -278,6 +278,34 @@ pub struct Field {
     pub image_lookup: Option<ImageKey>,
     /// Hidden from the SDK; the backend fills it from its default or context.
     pub backend_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowlist: Option<Allowlist>,
+}
+
+/// A named allowlist of the deployment's configuration that a value must be admitted by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Allowlist {
+    /// Lower snake case.
+    pub name: String,
+    pub matching: AllowlistMatch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AllowlistMatch {
+    Exact,
+    ImageRegistry,
+}
+
+/// One place of a resource whose value the backend checks against an allowlist at CreateTask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AllowlistedPlace {
+    pub list: String,
+    pub matching: AllowlistMatch,
+    /// Keys from the object's root.
+    pub path: Vec<String>,
+    /// What may set the value, for the error: payload fields and context sources, ` or `-joined.
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -498,6 +526,25 @@ impl ContextSource {
         }
     }
 
+    /// What the source's value comes from, in the request's or the deployment's terms (named in
+    /// the error when an allowlist refuses it).
+    pub fn origin(self) -> &'static str {
+        match self {
+            Self::JobName => "the job name",
+            Self::ContainerImage => "template.container.image",
+            Self::ContainerCommand | Self::ContainerArgs | Self::ContainerCommandLine => "template.container.args",
+            Self::OutputPrefix => "output_prefix",
+            Self::IamRole => "the execution's IAM role",
+            Self::Region => "the configured region",
+            Self::PrebuiltImage => "the configured prebuilt image",
+            Self::ContainerResources | Self::ContainerResource => "template.container.resources",
+            Self::ContainerEnv => "template.container.env",
+            Self::ServiceAccount => "task_execution_metadata.k8s_service_account",
+            Self::ExecutionLabels => "task_execution_metadata.labels",
+            Self::ExecutionAnnotations => "task_execution_metadata.annotations",
+        }
+    }
+
     /// Sources that add entries to a collection rather than fill one place.
     pub fn adds_entries(self) -> bool {
         matches!(self, Self::ContainerEnv | Self::ExecutionLabels | Self::ExecutionAnnotations)
@@ -627,6 +674,9 @@ pub struct Resource {
     pub constants: Vec<Constant>,
     /// Every payload field that lands in this resource, flattened, in declaration order.
     pub fields: Vec<MappedField>,
+    /// The places checked against allowlists, one per list and path, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowlisted: Vec<AllowlistedPlace>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -646,6 +696,8 @@ pub struct ContextValue {
     /// For CONTAINER_RESOURCE: which resource, e.g. `requests.cpu`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<ResourceRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowlist: Option<Allowlist>,
 }
 
 /// One resource of the task container: a request or a limit of a Kubernetes resource name.
@@ -804,4 +856,6 @@ pub struct MappedField {
     pub default: Option<serde_json::Value>,
     pub default_from: Option<ContextSource>,
     pub validation: Validation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowlist: Option<Allowlist>,
 }

@@ -165,6 +165,15 @@ pub struct ContextOpt {
     pub container_file: String,
     pub max_entries: u32,
     pub resource: String,
+    pub allowlist: Option<AllowlistOpt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AllowlistOpt {
+    pub name: String,
+    #[serde(rename = "match")]
+    pub matching: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -213,6 +222,7 @@ pub struct FieldOpt {
     pub default_from: String,
     pub image_lookup: String,
     pub backend_only: bool,
+    pub allowlist: Option<AllowlistOpt>,
 }
 
 #[derive(Debug, Default, Deserialize)]

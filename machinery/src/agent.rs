@@ -57,6 +57,8 @@ pub struct AgentSettings {
     pub limits: crate::limits::Limits,
     /// The plugin's own settings (its proto's `Plugin.settings`), resolved.
     pub plugin: PluginSettings,
+    /// Values admitted per namespace at the plugin's allowlisted places (see [`crate::allowlist`]).
+    pub allowlists: crate::allowlist::Allowlists,
 }
 
 impl AgentSettings {
@@ -66,6 +68,7 @@ impl AgentSettings {
             signer,
             namespaces: None,
             limits: crate::limits::Limits::default(),
+            allowlists: BTreeMap::new(),
             target: target.to_string(),
             region: None,
             default_role: None,
@@ -133,6 +136,19 @@ impl<S: ObjectStore> PluginBackend<S> {
             format!("unknown target `{}`; this plugin supports: {}", settings.target, known.join(", "))
         })?;
         let task_types = plugin.task_types.iter().map(|t| TaskTypeInfo { name: t.name.to_string(), version: t.version }).collect();
+        let known: Vec<&str> = plugin.task_types.iter().flat_map(|t| t.resources).flat_map(|r| r.allowlisted).map(|a| a.list).collect();
+        let unknown = crate::allowlist::unknown_lists(&settings.allowlists, &known);
+        if !unknown.is_empty() {
+            let mut known = known;
+            known.sort_unstable();
+            known.dedup();
+            return Err(format!(
+                "allowlists: {} {} not an allowlist of this plugin (it has: {})",
+                unknown.join(", "),
+                if unknown.len() == 1 { "is" } else { "are" },
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            ));
+        }
         Ok(Self { plugin, target, settings, store, task_types, metrics, finished_since: Mutex::new(BTreeMap::new()) })
     }
 
@@ -589,6 +605,8 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
         };
         let context = self.build_context(&request, template, name.clone()).map_err(invalid)?;
         let built = (task.build)(&BuildRequest { target: self.target.id, custom: &custom, inputs: &inputs, context: &context }).map_err(invalid)?;
+        // On the built object, so values from the payload, defaults and the context are alike.
+        crate::allowlist::check(&self.settings.allowlists, &metadata.namespace, resource.allowlisted, &built).map_err(Status::permission_denied)?;
         let execution = execution_annotation(&key);
         let object = complete_object(built, resource, &name, &metadata.namespace, labels(self.plugin, task, &key), &execution);
         // Everything costly to decode is behind us; the next CreateTask may start while this one

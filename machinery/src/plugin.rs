@@ -114,6 +114,9 @@ pub struct ResourceDef {
     /// `spec`/`status` placeholder of messages, outputs and log links). A watch cache keeps only
     /// these subtrees (and the metadata), so a poll copies little and many tracked jobs stay small.
     pub reads: &'static [&'static [&'static str]],
+    /// The places whose values must be admitted by the deployment's allowlists (checked at
+    /// CreateTask on the built object).
+    pub allowlisted: &'static [crate::allowlist::AllowlistedPath],
 }
 
 impl ResourceDef {

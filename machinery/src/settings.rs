@@ -33,6 +33,8 @@ pub struct FileConfig {
     pub images: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
     /// Namespaces to watch; empty watches all (the RBAC must match).
     pub namespaces: Vec<String>,
+    /// Admitted values per namespace (or `"*"`) and list: `{team-a: {iam_roles: [...]}}`.
+    pub allowlists: crate::allowlist::Allowlists,
     /// Seconds after GetTask reported a finished object's result before the object is deleted.
     pub gc_ttl_seconds: Option<u64>,
     /// Seconds after which a finished object whose result was never reported is deleted.
@@ -214,6 +216,7 @@ impl Settings {
                 namespaces: namespaces.clone(),
                 limits: limits.clone(),
                 plugin: PluginSettings::default(),
+                allowlists: config.allowlists,
             },
             plugin_settings: config.settings,
             namespaces,
@@ -283,6 +286,18 @@ mod tests {
         assert_eq!(s.agent.gc_ttl, crate::agent::DEFAULT_GC_TTL);
         assert_eq!(s.agent.create_budget, crate::agent::DEFAULT_CREATE_BUDGET);
         assert_eq!(s.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn allowlists_are_read_per_namespace_and_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, "allowlists:\n  \"*\":\n    iam_roles: [arn:a]\n  team-b:\n    image_registries: [reg.example.com]\n").unwrap();
+        let s = Settings::load(Some(&path), &key_env(&dir), "ack").unwrap();
+        assert_eq!(s.agent.allowlists["*"]["iam_roles"], vec!["arn:a"]);
+        assert_eq!(s.agent.allowlists["team-b"]["image_registries"], vec!["reg.example.com"]);
+        std::fs::write(&path, "allowlists:\n  team-b: [reg.example.com]\n").unwrap();
+        assert!(Settings::load(Some(&path), &key_env(&dir), "ack").unwrap_err().contains("allowlists"));
     }
 
     #[test]

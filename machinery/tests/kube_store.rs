@@ -21,6 +21,7 @@ static TRAINING_JOB: ResourceDef = ResourceDef {
     name_pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
     name_shape: machinery::naming::NameShape::Plain,
     reads: &[&["spec", "trainingJobName"], &["status"]],
+    allowlisted: &[],
 };
 
 const GROUP: &str = "sagemaker.services.k8s.aws";

@@ -44,6 +44,7 @@ CONFIG_KEYS = {
     "roleAnnotationKey",
     "images",
     "namespaces",
+    "allowlists",
     "gcUnreportedTtlSeconds",
     "createBudgetSeconds",
     "getBudgetSeconds",

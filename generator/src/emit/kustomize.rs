@@ -509,11 +509,23 @@ struct ConfigFile {
     uses_region: bool,
     uses_role: bool,
     uses_images: bool,
+    /// The plugin's allowlist names, as prose; empty when it has none.
+    allowlists: String,
+    first_allowlist: String,
 }
 
 /// Whether any context value or field default of `plugin` takes its value from `source`.
 fn reads_source(plugin: &Plugin, source: crate::model::ContextSource) -> bool {
     plugin.task_types.iter().flat_map(|t| &t.resources).any(|r| r.context.iter().any(|c| c.source == source) || r.fields.iter().any(|f| f.default_from == Some(source)))
+}
+
+/// The allowlist names the plugin's resources use, sorted, without repeats.
+fn allowlist_names(plugin: &Plugin) -> Vec<String> {
+    let mut names: Vec<String> =
+        plugin.task_types.iter().flat_map(|t| &t.resources).flat_map(|r| &r.allowlisted).map(|a| a.list.clone()).collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn config_file(plugin: &Plugin, names: &Names, target: &Target) -> String {
@@ -537,6 +549,8 @@ fn config_file(plugin: &Plugin, names: &Names, target: &Target) -> String {
             .iter()
             .map(|s| (s.doc.split_whitespace().collect::<Vec<_>>().join(" "), s.name.clone(), scalar(&s.default)))
             .collect(),
+        allowlists: code_list(&allowlist_names(plugin)),
+        first_allowlist: allowlist_names(plugin).into_iter().next().unwrap_or_default(),
     }
     .render()
     .expect("config template renders")

@@ -99,6 +99,15 @@ impl FileCx<'_> {
                     "use default_from on a `string` field that is neither repeated, a map nor `optional`",
                 );
             }
+            let allowlist = self.allowlist(opt.allowlist.as_ref(), opt_span);
+            if allowlist.is_some() && (ty != FieldType::String || !matches!(cardinality, Cardinality::Single | Cardinality::Optional)) {
+                let s = self.loc.narrow(opt_span, "allowlist");
+                self.err(
+                    s,
+                    format!("allowlist on `{}`, which is {} {}; an allowlist admits one text value", field.name(), cardinality.describe(), ty.describe()),
+                    "needs a string field",
+                );
+            }
             fields.push(Field {
                 name: field.name().to_string(),
                 number: field.number(),
@@ -115,6 +124,7 @@ impl FileCx<'_> {
                 default_from,
                 image_lookup,
                 backend_only: opt.backend_only,
+                allowlist,
             });
         }
         // The SDK's checks of a visible field cannot read a hidden sibling.
@@ -399,4 +409,28 @@ pub(super) fn is_integer_kind(kind: &Kind) -> bool {
         kind,
         Kind::Int32 | Kind::Int64 | Kind::Uint32 | Kind::Uint64 | Kind::Sint32 | Kind::Sint64 | Kind::Fixed32 | Kind::Fixed64 | Kind::Sfixed32 | Kind::Sfixed64
     )
+}
+
+impl FileCx<'_> {
+    /// An `allowlist` option, checked: its name is lower snake case (a configuration key).
+    pub(super) fn allowlist(&mut self, opt: Option<&AllowlistOpt>, span: SourceSpan) -> Option<Allowlist> {
+        let opt = opt?;
+        let valid = opt.name.starts_with(|c: char| c.is_ascii_lowercase())
+            && opt.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid {
+            let s = if opt.name.is_empty() { self.loc.narrow(span, "allowlist") } else { self.loc.narrow(span, &format!("\"{}\"", opt.name)) };
+            self.err_help(
+                s,
+                format!("allowlist name `{}` is not lower snake case", opt.name),
+                "bad allowlist name",
+                "name the configuration's list like `roles` or `image_registries`",
+            );
+            return None;
+        }
+        let matching = match opt.matching.as_str() {
+            "IMAGE_REGISTRY" => AllowlistMatch::ImageRegistry,
+            _ => AllowlistMatch::Exact,
+        };
+        Some(Allowlist { name: opt.name.clone(), matching })
+    }
 }

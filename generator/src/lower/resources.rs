@@ -85,7 +85,12 @@ impl FileCx<'_> {
             }
             let transform = self.transform(&c.transform, path_token);
             let resource = self.context_resource(source, c, transform, span, path_token);
+            let allowlist = self.allowlist(c.allowlist.as_ref(), span);
+            if allowlist.is_some() && !source.is_text() {
+                self.err(path_token, format!("an allowlist admits one text value; {source:?} is not one"), "not a text source");
+            }
             context.push(ContextValue {
+                allowlist,
                 origin: self.origin(self.loc.narrow(span, &format!("\"{}\"", c.path))),
                 source,
                 path,
@@ -157,6 +162,7 @@ impl FileCx<'_> {
         self.flatten(message, &r.target, &CrPath::default(), "", spans, plugin, &mut stack, &mut fields);
         self.check_duplicate_paths(&fields, &context);
         self.check_constants(&fields, &constants);
+        let allowlisted = self.allowlisted(&fields, &context);
         (self.errors.len() == before).then(|| Resource {
             // The whole entry, so that a later check can point at any path written inside it.
             origin: self.origin(span),
@@ -173,7 +179,34 @@ impl FileCx<'_> {
             log_links,
             constants,
             fields,
+            allowlisted,
         })
+    }
+
+    /// The places the backend checks against allowlists: every allowlisted field and context
+    /// value, one entry per list and path (a field and a context value that fill the same place
+    /// share it). The backend reads them by keys, so a path into a list item is refused here.
+    fn allowlisted(&mut self, fields: &[MappedField], context: &[ContextValue]) -> Vec<AllowlistedPlace> {
+        let fields = fields.iter().filter_map(|f| Some((f.allowlist.as_ref()?, f.cr_path.as_ref()?, f.proto_path.as_str(), &f.origin)));
+        let context = context.iter().filter_map(|c| Some((c.allowlist.as_ref()?, &c.path, c.source.origin(), &c.origin)));
+        let mut places: Vec<AllowlistedPlace> = Vec::new();
+        for (list, path, label, origin) in fields.chain(context) {
+            let span = SourceSpan::from(origin.offset..origin.offset + origin.len);
+            let keys: Option<Vec<String>> = path.segments.iter().map(|s| if let Segment::Key(k) = s { Some(k.clone()) } else { None }).collect();
+            let Some(keys) = keys else {
+                self.err(span, format!("`{label}` is allowlisted, but `{path}` reaches into a list item; allowlisted values need a path of keys"), "not a path of keys");
+                continue;
+            };
+            match places.iter_mut().find(|p| p.list == list.name && p.path == keys) {
+                Some(place) if place.matching != list.matching => {
+                    self.err(span, format!("`{path}` is in allowlist `{}` with two different match kinds", list.name), "other match kind");
+                }
+                Some(place) => place.label = format!("{} or {label}", place.label),
+                None => places.push(AllowlistedPlace { list: list.name.clone(), matching: list.matching, path: keys, label: label.to_string() }),
+            }
+        }
+        places.sort_by(|a, b| (&a.list, &a.path).cmp(&(&b.list, &b.path)));
+        places
     }
 
     /// A constant takes a place no field fills: users could set the field, then never see it.
@@ -221,6 +254,7 @@ impl FileCx<'_> {
                         default: field.default.clone(),
                         default_from: None,
                         validation: field.validation.clone(),
+                        allowlist: None,
                     });
                 }
                 continue;
@@ -238,6 +272,7 @@ impl FileCx<'_> {
                 default: field.default.clone(),
                 default_from: field.default_from,
                 validation: field.validation.clone(),
+                allowlist: field.allowlist.clone(),
             });
             if let (FieldType::Message(_), Some(cr_path), Kind::Message(child)) = (&field.ty, &cr_path, desc.kind()) {
                 // Labelled at the field that closes the cycle.

@@ -12,6 +12,7 @@ use machinery::plugin::{
     OutputKind, Phase, PluginSettings, ResourceDef,
 };
 
+use machinery::allowlist::{AllowlistMatch, AllowlistedPath};
 use machinery::validate;
 use serde_json::Value;
 
@@ -34,6 +35,20 @@ pub const RESOURCES: &[ResourceDef] = &[
             &["status", "secondaryStatus"],
             &["status", "trainingJobStatus"],
         ],
+        allowlisted: &[
+            AllowlistedPath {
+                list: "iam_roles",
+                matching: AllowlistMatch::Exact,
+                path: &["spec", "roleARN"],
+                field: "role_arn",
+            },
+            AllowlistedPath {
+                list: "image_registries",
+                matching: AllowlistMatch::ImageRegistry,
+                path: &["spec", "algorithmSpecification", "trainingImage"],
+                field: "training_image or the configured prebuilt image",
+            },
+        ],
     },
     ResourceDef {
         target: "operator",
@@ -52,6 +67,20 @@ pub const RESOURCES: &[ResourceDef] = &[
             &["status", "sageMakerTrainingJobName"],
             &["status", "secondaryStatus"],
             &["status", "trainingJobStatus"],
+        ],
+        allowlisted: &[
+            AllowlistedPath {
+                list: "iam_roles",
+                matching: AllowlistMatch::Exact,
+                path: &["spec", "roleArn"],
+                field: "role_arn",
+            },
+            AllowlistedPath {
+                list: "image_registries",
+                matching: AllowlistMatch::ImageRegistry,
+                path: &["spec", "algorithmSpecification", "trainingImage"],
+                field: "training_image or the configured prebuilt image",
+            },
         ],
     },
 ];

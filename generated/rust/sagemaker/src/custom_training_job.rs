@@ -12,6 +12,7 @@ use machinery::plugin::{
     OutputKind, Phase, PluginSettings, ResourceDef,
 };
 
+use machinery::allowlist::{AllowlistMatch, AllowlistedPath};
 use machinery::validate;
 use serde_json::Value;
 
@@ -33,6 +34,20 @@ pub const RESOURCES: &[ResourceDef] = &[
             &["status", "secondaryStatus"],
             &["status", "trainingJobStatus"],
         ],
+        allowlisted: &[
+            AllowlistedPath {
+                list: "iam_roles",
+                matching: AllowlistMatch::Exact,
+                path: &["spec", "roleARN"],
+                field: "role_arn",
+            },
+            AllowlistedPath {
+                list: "image_registries",
+                matching: AllowlistMatch::ImageRegistry,
+                path: &["spec", "algorithmSpecification", "trainingImage"],
+                field: "template.container.image",
+            },
+        ],
     },
     ResourceDef {
         target: "operator",
@@ -49,6 +64,20 @@ pub const RESOURCES: &[ResourceDef] = &[
             &["status", "additional"],
             &["status", "secondaryStatus"],
             &["status", "trainingJobStatus"],
+        ],
+        allowlisted: &[
+            AllowlistedPath {
+                list: "iam_roles",
+                matching: AllowlistMatch::Exact,
+                path: &["spec", "roleArn"],
+                field: "role_arn",
+            },
+            AllowlistedPath {
+                list: "image_registries",
+                matching: AllowlistMatch::ImageRegistry,
+                path: &["spec", "algorithmSpecification", "trainingImage"],
+                field: "template.container.image",
+            },
         ],
     },
 ];

@@ -12,6 +12,7 @@ use machinery::plugin::{
     OutputKind, Phase, PluginSettings, ResourceDef,
 };
 
+use machinery::allowlist::{AllowlistMatch, AllowlistedPath};
 use machinery::validate;
 use serde_json::Value;
 
@@ -40,6 +41,25 @@ pub const RESOURCES: &[ResourceDef] = &[
             &["status", "failureReason"],
             &["status", "hyperParameterTuningJobStatus"],
         ],
+        allowlisted: &[
+            AllowlistedPath {
+                list: "iam_roles",
+                matching: AllowlistMatch::Exact,
+                path: &["spec", "trainingJobDefinition", "roleARN"],
+                field: "role_arn",
+            },
+            AllowlistedPath {
+                list: "image_registries",
+                matching: AllowlistMatch::ImageRegistry,
+                path: &[
+                    "spec",
+                    "trainingJobDefinition",
+                    "algorithmSpecification",
+                    "trainingImage",
+                ],
+                field: "training_image or the configured prebuilt image or template.container.image",
+            },
+        ],
     },
     ResourceDef {
         target: "operator",
@@ -63,6 +83,25 @@ pub const RESOURCES: &[ResourceDef] = &[
             ],
             &["status", "bestTrainingJob", "trainingJobName"],
             &["status", "hyperParameterTuningJobStatus"],
+        ],
+        allowlisted: &[
+            AllowlistedPath {
+                list: "iam_roles",
+                matching: AllowlistMatch::Exact,
+                path: &["spec", "trainingJobDefinition", "roleArn"],
+                field: "role_arn",
+            },
+            AllowlistedPath {
+                list: "image_registries",
+                matching: AllowlistMatch::ImageRegistry,
+                path: &[
+                    "spec",
+                    "trainingJobDefinition",
+                    "algorithmSpecification",
+                    "trainingImage",
+                ],
+                field: "training_image or the configured prebuilt image or template.container.image",
+            },
         ],
     },
 ];

@@ -21,6 +21,14 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
             NameShape::LetterFirst => quote! { machinery::naming::NameShape::LetterFirst },
         };
         let reads = reads(r).into_iter().map(|path| path_tokens(&path));
+        let allowlisted = r.allowlisted.iter().map(|a| {
+            let (list, path, label) = (lit(&a.list), path_tokens(&a.path), lit(&a.label));
+            let matching = match a.matching {
+                AllowlistMatch::Exact => quote! { AllowlistMatch::Exact },
+                AllowlistMatch::ImageRegistry => quote! { AllowlistMatch::ImageRegistry },
+            };
+            quote! { AllowlistedPath { list: #list, matching: #matching, path: #path, field: #label } }
+        });
         quote! {
             ResourceDef {
                 target: #t,
@@ -32,6 +40,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
                 name_pattern: #pattern,
                 name_shape: #shape,
                 reads: &[#(#reads),*],
+                allowlisted: &[#(#allowlisted),*],
             }
         }
     });
@@ -96,6 +105,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
         })
         .collect();
     let validate_use = text.contains("validate ::").then(|| quote! { use machinery::validate; });
+    let allowlist_use = text.contains("AllowlistedPath").then(|| quote! { use machinery::allowlist::{AllowlistMatch, AllowlistedPath}; });
     quote! {
         #![doc = #module_doc]
         // One `if` per field keeps each assignment readable on its own.
@@ -104,6 +114,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
         use machinery::cr::{self, #(#cr_items),*};
         use machinery::inputs::Inputs;
         use machinery::plugin::{read_output, BuildContext, BuildRequest, Interpretation, InvalidInput, LogLink, OutputKind, Phase, PluginSettings, ResourceDef};
+        #allowlist_use
         #validate_use
         use serde_json::Value;
 

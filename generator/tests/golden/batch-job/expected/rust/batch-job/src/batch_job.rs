@@ -26,6 +26,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         name_pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
         name_shape: machinery::naming::NameShape::Plain,
         reads: &[&["status", "conditions"], &["status", "startTime"]],
+        allowlisted: &[],
     },
 ];
 

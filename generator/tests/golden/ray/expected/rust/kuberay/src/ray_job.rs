@@ -37,6 +37,7 @@ pub const RESOURCES: &[ResourceDef] = &[
             &["status", "rayClusterStatus", "readyWorkerReplicas"],
             &["status", "reason"],
         ],
+        allowlisted: &[],
     },
 ];
 

@@ -33,6 +33,7 @@ pub const RESOURCES: &[ResourceDef] = &[
             &["status", "executionAttempts"],
             &["status", "sparkApplicationId"],
         ],
+        allowlisted: &[],
     },
 ];
 
