@@ -60,6 +60,20 @@ pub struct Setting {
 }
 
 impl Plugin {
+    /// Whether any context value or field default of a task type takes its value from `source`.
+    pub fn reads_source(&self, source: ContextSource) -> bool {
+        self.task_types
+            .iter()
+            .flat_map(|t| &t.resources)
+            .any(|r| r.context.iter().any(|c| c.source == source) || r.fields.iter().any(|f| f.default_from == Some(source)))
+    }
+
+    /// Whether the backend-wide region matters to this plugin (a REGION value, or a prebuilt
+    /// image looked up by region).
+    pub fn reads_region(&self) -> bool {
+        self.reads_source(ContextSource::Region) || self.reads_source(ContextSource::PrebuiltImage)
+    }
+
     pub fn message(&self, full_name: &str) -> &Message {
         self.messages
             .iter()

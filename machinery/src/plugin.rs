@@ -18,6 +18,10 @@ pub struct PluginDef {
     pub task_types: &'static [TaskTypeDef],
     /// The plugin's own configuration keys (`settings:` in the backend's config file).
     pub settings: &'static [SettingDef],
+    /// Whether the plugin reads the backend-wide region and IAM-role keys (`--help` lists their
+    /// environment variables only then).
+    pub reads_region: bool,
+    pub reads_role: bool,
 }
 
 /// A configuration key a plugin declares in its proto (`Plugin.settings`).

@@ -32,7 +32,14 @@ struct Cli {
 fn environment_help(plugin: &PluginDef) -> String {
     let mut text = String::from("Environment overrides (highest precedence):\n");
     for (var, key) in ENVIRONMENT {
-        text.push_str(&format!("  {var:<26} {key}\n"));
+        let unused = match *var {
+            "AGENT_REGION" => !plugin.reads_region,
+            "AGENT_DEFAULT_ROLE_ARN" | "AGENT_ROLE_ANNOTATION_KEY" => !plugin.reads_role,
+            _ => false,
+        };
+        if !unused {
+            text.push_str(&format!("  {var:<26} {key}\n"));
+        }
     }
     let targets: Vec<&str> = plugin.targets.iter().map(|t| t.id).collect();
     text.push_str(&format!("\nTargets of this plugin: {} (default {}).\n", targets.join(", "), targets[0]));

@@ -350,3 +350,15 @@ def test_execution_labels_and_annotations_reach_the_pods(spark_env):
         assert pod["labels"] == {"team": "analytics"}
         assert pod["annotations"] == {"cost-center": "42"}
     backend.agent.DeleteTask(delete_request(request.template, meta))
+
+
+def test_help_lists_the_plugins_own_setting_and_no_aws_keys():
+    import subprocess
+
+    help_text = subprocess.run([str(binary("spark-on-k8s-plugin")), "--help"], capture_output=True, text=True, check=True).stdout
+    assert "sparkHistoryServerUrl" in help_text
+    for aws in ("AGENT_REGION", "AGENT_DEFAULT_ROLE_ARN", "AGENT_ROLE_ANNOTATION_KEY"):
+        assert aws not in help_text, aws
+    config = yaml.safe_load((GOLDEN / "kustomize" / "spark-on-k8s" / "base" / "config.yaml").read_text())
+    assert config["settings"] == {"sparkHistoryServerUrl": ""}
+    assert not {"region", "images", "defaultRoleArn"} & set(config)

@@ -8,7 +8,7 @@
 use askama::Template;
 use serde_json::{Value, json};
 
-use crate::model::{Plugin, Target};
+use crate::model::{ContextSource, Plugin, Target};
 use crate::write::GeneratedFile;
 
 /// What machinery's agent does with the plugin's custom resources, and so all the backend's RBAC:
@@ -514,10 +514,6 @@ struct ConfigFile {
     first_allowlist: String,
 }
 
-/// Whether any context value or field default of `plugin` takes its value from `source`.
-fn reads_source(plugin: &Plugin, source: crate::model::ContextSource) -> bool {
-    plugin.task_types.iter().flat_map(|t| &t.resources).any(|r| r.context.iter().any(|c| c.source == source) || r.fields.iter().any(|f| f.default_from == Some(source)))
-}
 
 /// The allowlist names the plugin's resources use, sorted, without repeats.
 fn allowlist_names(plugin: &Plugin) -> Vec<String> {
@@ -535,9 +531,9 @@ fn config_file(plugin: &Plugin, names: &Names, target: &Target) -> String {
         target_ids: plugin.targets.iter().map(|t| format!("`{}`", t.id)).collect::<Vec<_>>().join(", "),
         target: scalar(&target.id),
         region: scalar(REGION_PLACEHOLDER),
-        uses_region: reads_source(plugin, crate::model::ContextSource::Region) || reads_source(plugin, crate::model::ContextSource::PrebuiltImage),
-        uses_role: reads_source(plugin, crate::model::ContextSource::IamRole),
-        uses_images: reads_source(plugin, crate::model::ContextSource::PrebuiltImage),
+        uses_region: plugin.reads_region(),
+        uses_role: plugin.reads_source(ContextSource::IamRole),
+        uses_images: plugin.reads_source(ContextSource::PrebuiltImage),
         gc_ttl_seconds: GC_TTL_SECONDS,
         grpc_listen: scalar(&format!("[::]:{GRPC_PORT}")),
         metrics_listen: scalar(&format!("[::]:{METRICS_PORT}")),

@@ -69,4 +69,6 @@ pub static PLUGIN: machinery::plugin::PluginDef = machinery::plugin::PluginDef {
         },
     ],
     settings: &[],
+    reads_region: true,
+    reads_role: true,
 };

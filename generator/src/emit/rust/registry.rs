@@ -66,6 +66,7 @@ pub(super) fn lib_rs(plugin: &Plugin) -> TokenStream {
         let (name, doc, default) = (lit(&s.name), lit(&s.doc), lit(&s.default));
         quote! { machinery::plugin::SettingDef { name: #name, doc: #doc, default: #default } }
     });
+    let (reads_region, reads_role) = (plugin.reads_region(), plugin.reads_source(ContextSource::IamRole));
     let tasks = plugin.task_types.iter().map(|t| {
         let m = ident(&t.rust_module);
         let (n, v, message) = (lit(&t.name), t.version, lit(&t.message));
@@ -103,6 +104,8 @@ pub(super) fn lib_rs(plugin: &Plugin) -> TokenStream {
             targets: &[#(#targets),*],
             task_types: &[#(#tasks),*],
             settings: &[#(#settings),*],
+            reads_region: #reads_region,
+            reads_role: #reads_role,
         };
     }
 }

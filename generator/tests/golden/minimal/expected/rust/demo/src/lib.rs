@@ -39,4 +39,6 @@ pub static PLUGIN: machinery::plugin::PluginDef = machinery::plugin::PluginDef {
         },
     ],
     settings: &[],
+    reads_region: false,
+    reads_role: false,
 };

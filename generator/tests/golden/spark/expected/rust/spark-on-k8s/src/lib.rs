@@ -45,4 +45,6 @@ pub static PLUGIN: machinery::plugin::PluginDef = machinery::plugin::PluginDef {
             default: "",
         },
     ],
+    reads_region: false,
+    reads_role: false,
 };
