@@ -183,3 +183,19 @@ async fn no_role_anywhere_is_invalid_argument_before_any_api_call_naming_every_w
         }
     }
 }
+
+/// flytekit's `@task(environment=...)` travels in the template's container; with ACK it reaches
+/// the training job's environment next to the payload's own variables and the command's chunks.
+#[tokio::test]
+async fn the_task_environment_reaches_the_ack_training_job() {
+    let mut request = request_with(CUSTOM, with(custom(CUSTOM, "ack"), json!({"environment": {"FROM_CONFIG": "1"}})), 0);
+    let Some(machinery::core::task_template::Target::Container(container)) = request.template.as_mut().and_then(|t| t.target.as_mut()) else {
+        panic!("a custom training template carries a container");
+    };
+    container.env = vec![machinery::core::KeyValuePair { key: "LOG_LEVEL".into(), value: "debug".into() }];
+    let object = create("ack", request).await.expect("created");
+    let env = &object["spec"]["environment"];
+    assert_eq!(env["LOG_LEVEL"], json!("debug"), "{env}");
+    assert_eq!(env["FROM_CONFIG"], json!("1"), "{env}");
+    assert!(env.as_object().unwrap().keys().any(|k| k.starts_with("FLYTE_SAGEMAKER_COMMAND_")), "{env}");
+}

@@ -7,6 +7,7 @@ Nothing here knows a plugin; the generated classes in `tasks` only declare data.
 
 from __future__ import annotations
 
+import inspect
 import keyword
 import typing
 
@@ -15,6 +16,7 @@ from flytekit.core.base_task import IgnoreOutputs, PythonTask
 from flytekit.core.context_manager import FlyteContext
 from flytekit.core.interface import Interface, transform_interface_to_typed_interface
 from flytekit.core.python_function_task import PythonFunctionTask
+from flytekit.core.task import task
 from flytekit.core.type_engine import TypeEngine
 from flytekit.models import task as task_models
 from flytekit.models.literals import LiteralMap
@@ -157,6 +159,21 @@ def check_resources(task_name: str, spec: typing.Any) -> None:
                 _support.k8s_value(f"{task_name}: {side}.{attr}", str(value), "QUANTITY")
 
 
+def check_keywords(task_class: type, base: type, kwargs: dict[str, typing.Any], *also: typing.Callable[..., typing.Any]) -> None:
+    """Raises TypeError for a keyword argument that no flytekit class under `base` (nor any of
+    `also`) takes: flytekit's `Task.__init__` accepts `**kwargs` and drops what it does not know,
+    so a misspelt setting (`interruptable=True`) would otherwise vanish."""
+    known: set[str] = set()
+    inits = [cls.__dict__["__init__"] for cls in base.__mro__ if "__init__" in cls.__dict__]
+    for init in [*inits, *also]:
+        for parameter in inspect.signature(init).parameters.values():
+            if parameter.kind not in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL):
+                known.add(parameter.name)
+    for name in kwargs:
+        if name not in known:
+            raise TypeError(f"{task_class.__name__}() got an unexpected keyword argument {name!r}")
+
+
 class PayloadTask(PythonTask[typing.Any]):
     """A task the backend runs from its config alone: no user code runs in a Flyte container.
 
@@ -179,6 +196,7 @@ class PayloadTask(PythonTask[typing.Any]):
         container_task: PythonFunctionTask[typing.Any] | None = None,
         **kwargs: typing.Any,
     ) -> None:
+        check_keywords(type(self), PythonTask, kwargs)
         # What container_task is decides which rules of the config apply, so it is checked first.
         runs: ContainerPayloadTask | None = None
         if container_task is not None:
@@ -248,6 +266,8 @@ class ContainerPayloadTask(PythonFunctionTask[typing.Any]):
     CONTRACT: typing.ClassVar[_job.Contract | None] = None
 
     def __init__(self, task_config: typing.Any, task_function: typing.Callable[..., typing.Any], **kwargs: typing.Any) -> None:
+        # `@task(...)` hands on its own keywords (some consumed deeper, from `**kwargs`).
+        check_keywords(type(self), PythonFunctionTask, kwargs, task)
         task_config = checked_config(task_config, self.CONFIG, type(self), container=True)
         super().__init__(
             task_config=task_config,

@@ -1024,8 +1024,8 @@ class CustomTrainingJob:
         enable_inter_container_traffic_encryption: Encrypt the traffic between the instances of a
             distributed job. Safer, but training can take longer.
         environment: Environment variables set in the training container, in addition to the one
-            that carries the Flyte command. Do not put secrets here: they are visible in the job
-            description.
+            that carries the Flyte command and those of `@task(environment=...)` (with ACK). Do
+            not put secrets here: they are visible in the job description.
             Rules: at most 100 entries; keys and values of at most 512 characters; keys match
             `^[a-zA-Z_][a-zA-Z0-9_]*$`.
             Not supported by target `operator`: The operator's TrainingJob has no environment

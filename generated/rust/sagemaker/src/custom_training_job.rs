@@ -353,6 +353,9 @@ fn build_ack(
             );
         }
     }
+    for (key, value) in &cx.container_env {
+        object.entry(&["spec", "environment"], key, value.clone(), Shape::Map);
+    }
     Ok(object.into_value())
 }
 

@@ -189,7 +189,8 @@ pub struct CustomTrainingJob {
     #[prost(bool, tag = "14")]
     pub enable_inter_container_traffic_encryption: bool,
     /// Environment variables set in the training container, in addition to the one that carries
-    /// the Flyte command. Do not put secrets here: they are visible in the job description.
+    /// the Flyte command and those of `@task(environment=...)` (with ACK). Do not put secrets here:
+    /// they are visible in the job description.
     #[prost(btree_map = "string, string", tag = "15")]
     pub environment: ::prost::alloc::collections::BTreeMap<
         ::prost::alloc::string::String,
