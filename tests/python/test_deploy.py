@@ -543,3 +543,59 @@ def test_every_bundle_file_is_marked_generated(bundle, plugin):
     for path in files:
         first = path.read_text().splitlines()[0]
         assert "@generated from " in first, path
+
+
+# --- TLS (tls/ and propeller/tls/) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("bundle,plugin,target", cases())
+def test_the_tls_component_serves_tls_from_the_secret_with_tcp_probes(bundle, plugin, target, tmp_path):
+    base = bundle_dir(bundle, plugin)
+    kustomization = {"resources": [os.path.relpath(base / "overlays" / target["id"], tmp_path)], "components": [os.path.relpath(base / "tls", tmp_path)]}
+    (tmp_path / "kustomization.yaml").write_text(yaml.safe_dump(kustomization))
+    docs = [d for d in yaml.safe_load_all(kustomize(tmp_path)) if d]
+    pod = one(docs, "Deployment")["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    secret = next(v["secret"]["secretName"] for v in pod["volumes"] if v["name"] == "tls")
+    assert secret == f"{plugin['name']}-agent-tls"
+    assert env["AGENT_TLS_CERT"] == f"{mounts['tls']}/tls.crt" and env["AGENT_TLS_KEY"] == f"{mounts['tls']}/tls.key"
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert "grpc" not in container[probe], "kubelet's gRPC probes speak no TLS"
+        assert container[probe]["tcpSocket"] == {"port": GRPC_PORT}
+    grpc = next(p for p in one(docs, "Service")["spec"]["ports"] if p["name"] == "grpc")
+    assert "appProtocol" not in grpc, "not cleartext HTTP/2 any more"
+    for doc in docs:
+        kubernetes_validate.validate(doc, KUBERNETES_VERSIONS[-1], strict=True)
+
+
+@pytest.mark.parametrize("bundle,plugin", all_plugins())
+def test_propeller_tls_component_dials_with_tls_and_trusts_the_backends_ca(bundle, plugin, tmp_path):
+    existing = [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "flyte-propeller-config", "namespace": NAMESPACE}, "data": {"core.yaml": "propeller: {}\n"}},
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "flytepropeller", "namespace": NAMESPACE},
+         "spec": {"selector": {"matchLabels": {"app": "p"}}, "template": {"metadata": {"labels": {"app": "p"}},
+                  "spec": {"containers": [{"name": "flytepropeller", "image": "cr.flyte.org/flyteorg/flytepropeller:v1.16.8"}]}}}},
+    ]
+    (tmp_path / "propeller.yaml").write_text(yaml.safe_dump_all(existing))
+    component = bundle_dir(bundle, plugin) / "propeller" / "tls"
+    (tmp_path / "kustomization.yaml").write_text(yaml.safe_dump({"resources": ["propeller.yaml"], "components": [os.path.relpath(component, tmp_path)]}))
+    docs = [d for d in yaml.safe_load_all(kustomize(tmp_path)) if d]
+    config_map = one(docs, "ConfigMap")
+    [added] = [yaml.safe_load(v) for k, v in config_map["data"].items() if k != "core.yaml"]
+    plain, _ = propeller_files(bundle, plugin)
+    [(connector, deployment)] = added["plugins"]["connector-service"]["connectors"].items()
+    assert deployment["insecure"] is False
+    deployment["insecure"] = True
+    assert added == plain, "otherwise the same settings as propeller/"
+    pod = one(docs, "Deployment")["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    [cert_dirs] = [e["value"] for e in container["env"] if e["name"] == "SSL_CERT_DIR"]
+    [mount] = container["volumeMounts"]
+    assert cert_dirs.split(":") == ["/etc/ssl/certs", mount["mountPath"]], "the system roots stay"
+    [volume] = pod["volumes"]
+    assert volume["name"] == mount["name"] and volume["secret"]["secretName"] == f"{connector}-tls"
+    assert volume["secret"]["items"] == [{"key": "ca.crt", "path": "ca.crt"}]
+    for doc in docs:
+        kubernetes_validate.validate(doc, KUBERNETES_VERSIONS[-1], strict=True)

@@ -10,6 +10,7 @@ as the API server's authorizer answers (SubjectAccessReview).
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
@@ -101,3 +102,14 @@ def test_the_dry_run_refuses_an_invalid_object(control_plane):
     policy["spec"]["ingress"][0]["ports"][0]["port"] = 70000
     with pytest.raises(RuntimeError, match="70000"):
         dry_run(control_plane, [policy])
+
+
+@pytest.mark.parametrize("bundle,plugin,target", cases())
+def test_the_tls_render_passes_a_server_side_dry_run(control_plane, bundle, plugin, target, tmp_path):
+    base = bundle_dir(bundle, plugin)
+    folder = tmp_path / "user"
+    folder.mkdir()
+    kustomization = {"resources": [os.path.relpath(base / "overlays" / target["id"], folder)], "components": [os.path.relpath(base / "tls", folder)]}
+    (folder / "kustomization.yaml").write_text(yaml.safe_dump(kustomization))
+    out = dry_run(control_plane, render(folder))
+    assert "deployment.apps/" in out and "service/" in out, out

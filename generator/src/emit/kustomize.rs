@@ -154,6 +154,16 @@ pub fn emit(plugin: &Plugin) -> Vec<GeneratedFile> {
     add(format!("{dir}/propeller/propeller-config-patch.yaml"), propeller_patch(&header, &names, &propeller));
     add(format!("{dir}/propeller/kustomization.yaml"), propeller_component(&header));
     add(format!("{dir}/propeller/README.md"), propeller_readme(plugin, &names));
+    // TLS between propeller and the backend: one component for each side.
+    let service = json!({ "kind": "Service", "name": names.agent });
+    add(format!("{dir}/tls/kustomization.yaml"), tls_component(&header, &[("deployment-tls.yaml", None), ("service-tls.yaml", Some(service))], TLS_COMMENTS));
+    add(format!("{dir}/tls/deployment-tls.yaml"), backend_tls_patch(&header, &names));
+    add(format!("{dir}/tls/service-tls.yaml"), service_tls_patch(&header));
+    let mut tls_settings = propeller.clone();
+    tls_settings["plugins"][CONNECTOR_PLUGIN]["connectors"][names.agent.as_str()]["insecure"] = Value::Bool(false);
+    add(format!("{dir}/propeller/tls/kustomization.yaml"), tls_component(&header, &[("propeller-config-patch.yaml", None), ("propeller-ca-patch.yaml", None)], PROPELLER_TLS_COMMENTS));
+    add(format!("{dir}/propeller/tls/propeller-config-patch.yaml"), propeller_patch(&header, &names, &tls_settings));
+    add(format!("{dir}/propeller/tls/propeller-ca-patch.yaml"), propeller_ca_patch(&header, &names));
 
     let dockerfile = Dockerfile::new(plugin, &names);
     add(format!("rust/{}/Dockerfile", plugin.name), dockerfile.render().expect("Dockerfile template renders"));
@@ -611,6 +621,111 @@ fn propeller_patch(header: &str, names: &Names, settings: &Value) -> String {
             "Strategic merge patch: adds one file to propeller's ConfigMap. Propeller merges the files of",
             "its configuration folder in name order, so this one, whose name sorts last, wins.",
         ],
+        &patch,
+    )
+}
+
+/// The Secret (type `kubernetes.io/tls`, with `ca.crt` as cert-manager writes it) holding the
+/// backend's certificate for `<agent>.flyte.svc`, and where the backend and propeller mount it.
+fn tls_secret(names: &Names) -> String {
+    format!("{}-tls", names.agent)
+}
+fn tls_dir(names: &Names) -> String {
+    format!("/var/run/secrets/{}-plugin/tls", names.plugin)
+}
+fn propeller_ca_dir(names: &Names) -> String {
+    format!("/etc/flyte/{}-ca", names.agent)
+}
+/// flyte-core's propeller Deployment and container.
+const PROPELLER_DEPLOYMENT: &str = "flytepropeller";
+/// Where Go's crypto/x509 finds the system certificates besides `SSL_CERT_DIR`'s folders (the
+/// bundle file is read either way; the folders replace the default ones, so the default is kept).
+const SYSTEM_CERT_DIR: &str = "/etc/ssl/certs";
+
+const TLS_COMMENTS: &[&str] = &[
+    "Serve TLS: add to your kustomization beside an overlay, with `propeller/tls` on propeller's side.",
+    "Create the Secret first (type kubernetes.io/tls with ca.crt, e.g. a cert-manager Certificate for",
+    "the Service's DNS name). kubelet's gRPC probes speak no TLS, so the probes become TCP checks.",
+];
+const PROPELLER_TLS_COMMENTS: &[&str] = &[
+    "Instead of `propeller/`: the same routes with `insecure: false`, and propeller trusting the CA of",
+    "the backend's certificate (ca.crt of the backend's TLS Secret, mounted into propeller's pod).",
+];
+
+/// A component of patch files; a patch with a target is a JSON patch of that object.
+fn tls_component(header: &str, patches: &[(&str, Option<Value>)], comments: &[&str]) -> String {
+    let patches: Vec<Value> = patches
+        .iter()
+        .map(|(path, target)| match target {
+            Some(target) => json!({ "path": path, "target": target }),
+            None => json!({ "path": path }),
+        })
+        .collect();
+    let component = json!({ "apiVersion": "kustomize.config.k8s.io/v1alpha1", "kind": "Component", "patches": patches });
+    manifest(header, comments, &component)
+}
+
+fn backend_tls_patch(header: &str, names: &Names) -> String {
+    let dir = tls_dir(names);
+    // Strategic merge: `grpc: null` removes the gRPC probe handler the TCP check replaces.
+    let probe = |initial: u32, period: u32| json!({ "grpc": null, "tcpSocket": { "port": GRPC_PORT }, "initialDelaySeconds": initial, "periodSeconds": period });
+    let patch = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": { "name": names.agent, "namespace": NAMESPACE },
+        "spec": { "template": { "spec": {
+            "containers": [{
+                "name": "agent",
+                "env": [
+                    { "name": "AGENT_TLS_CERT", "value": format!("{dir}/tls.crt") },
+                    { "name": "AGENT_TLS_KEY", "value": format!("{dir}/tls.key") },
+                ],
+                "volumeMounts": [{ "name": "tls", "mountPath": dir, "readOnly": true }],
+                "readinessProbe": probe(1, 3),
+                "livenessProbe": probe(5, 10),
+            }],
+            "volumes": [{ "name": "tls", "secret": { "secretName": tls_secret(names), "defaultMode": 0o440 } }],
+        } } },
+    });
+    manifest(
+        header,
+        &[
+            "Mutual TLS: also set AGENT_TLS_CLIENT_CA to the CA of your callers' certificates. Propeller",
+            "1.16's connector client presents none, so with propeller as the caller that needs a",
+            "TLS-originating proxy beside propeller; the NetworkPolicy is what limits callers otherwise.",
+        ],
+        &patch,
+    )
+}
+
+fn service_tls_patch(header: &str) -> String {
+    // The gRPC port (the Service's first) carries TLS now, so its cleartext HTTP/2 hint goes.
+    let patch = json!([{ "op": "remove", "path": "/spec/ports/0/appProtocol" }]);
+    manifest(header, &["JSON patch of the Service: its gRPC port is no longer cleartext HTTP/2."], &patch)
+}
+
+fn propeller_ca_patch(header: &str, names: &Names) -> String {
+    let dir = propeller_ca_dir(names);
+    let patch = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": { "name": PROPELLER_DEPLOYMENT, "namespace": NAMESPACE },
+        "spec": { "template": { "spec": {
+            "containers": [{
+                "name": PROPELLER_DEPLOYMENT,
+                // Propeller dials TLS connectors with the system roots: the CA joins them.
+                "env": [{ "name": "SSL_CERT_DIR", "value": format!("{SYSTEM_CERT_DIR}:{dir}") }],
+                "volumeMounts": [{ "name": format!("{}-ca", names.agent), "mountPath": dir, "readOnly": true }],
+            }],
+            "volumes": [{
+                "name": format!("{}-ca", names.agent),
+                "secret": { "secretName": tls_secret(names), "items": [{ "key": "ca.crt", "path": "ca.crt" }] },
+            }],
+        } } },
+    });
+    manifest(
+        header,
+        &["Strategic merge patch of flyte-core's propeller Deployment; copy it if yours has another name."],
         &patch,
     )
 }
