@@ -6,16 +6,15 @@
 //! wire bytes before protobuf decoding ([`crate::wire`]) and on MessagePack input bytes before
 //! they are decoded ([`crate::inputs`]); a request over a cap is INVALID_ARGUMENT naming where.
 //!
-//! Worst case per CreateTask being decoded (the defaults, 64-bit): the request bytes twice (the
-//! server's guard reads the body, tonic copies it: 2 x `maxMessageBytes` = 32 MiB), plus at most
-//! `maxValues` decoded values in up to four forms each (the prost message, the JSON of `custom`
+//! Worst case (the defaults, 64-bit): CreateTask bodies read and waiting, at most
+//! `maxBufferedBytes` (64 MiB), and for the one being decoded tonic's copy of its bytes
+//! (`maxMessageBytes`, 16 MiB) plus at most `maxValues` decoded values in up to four forms each (the prost message, the JSON of `custom`
 //! or the input value, the decoded payload, the object built from it). A value costs at most
 //! about 2 KiB over all forms (measured: a prost `Literal` is 336 bytes plus a 120-byte boxed
 //! `Scalar`, a `serde_json::Value` 72 bytes plus its map entry), so 20,000 values are 40 MiB;
-//! strings add their bytes once per form (4 x 16 MiB). About 136 MiB per request, and
-//! `createConcurrency` (1) request decodes at a time; CreateTasks waiting for their turn hold
-//! no more than their unread bytes in HTTP/2 flow control. With the watch cache and the runtime
-//! (tens of MiB) that fits the bundle's memory limit of 512 Mi with room to spare.
+//! strings add their bytes once per form (4 x 16 MiB). `createConcurrency` (1) request decodes
+//! at a time: about 184 MiB in all. With the watch cache and the runtime (tens of MiB) that fits
+//! the bundle's memory limit of 512 Mi with room to spare.
 //!
 //! The same turn bounds GetTask's latency during a flood: decoding is CPU work on the runtime's
 //! worker threads, so with one CreateTask decoding at a time the others stay free for GetTask,
@@ -34,6 +33,9 @@ pub const DEFAULT_MAX_STRING_BYTES: usize = 1024 * 1024;
 /// 64 levels of nested messages (or MessagePack arrays and maps): far below prost's own limit
 /// of 100 and the stack of a debug build (about 495 MessagePack levels overflowed it).
 pub const DEFAULT_MAX_DEPTH: usize = 64;
+/// 64 MiB of CreateTask bodies held at once (four of the largest): legitimate requests are a
+/// few KiB; only a flood of big ones reaches it.
+pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 64 * 1024 * 1024;
 /// 1: the bundle gives the backend one CPU; more CreateTasks decoding at once would only take
 /// the worker threads GetTask needs.
 pub const DEFAULT_CREATE_CONCURRENCY: usize = 1;
@@ -57,7 +59,10 @@ pub struct Limits {
     /// Deepest nesting of messages, or of MessagePack arrays and maps.
     #[arg(long = "max-depth", env = "AGENT_MAX_DEPTH", default_value_t = DEFAULT_MAX_DEPTH)]
     pub max_depth: usize,
-    /// CreateTask requests read and decoded at once; others wait (GetTask never does).
+    /// Bytes of CreateTask bodies held at once (read, waiting for their turn); more is refused.
+    #[arg(long = "max-buffered-bytes", env = "AGENT_MAX_BUFFERED_BYTES", default_value_t = DEFAULT_MAX_BUFFERED_BYTES)]
+    pub max_buffered_bytes: usize,
+    /// CreateTask requests decoded at once; others wait (GetTask never does).
     #[arg(long = "create-concurrency", env = "AGENT_CREATE_CONCURRENCY", default_value_t = NonZeroUsize::new(DEFAULT_CREATE_CONCURRENCY).expect("non-zero"))]
     pub create_concurrency: NonZeroUsize,
 }
@@ -70,6 +75,7 @@ impl Default for Limits {
             max_map_size: DEFAULT_MAX_MAP_SIZE,
             max_string_bytes: DEFAULT_MAX_STRING_BYTES,
             max_depth: DEFAULT_MAX_DEPTH,
+            max_buffered_bytes: DEFAULT_MAX_BUFFERED_BYTES,
             create_concurrency: NonZeroUsize::new(DEFAULT_CREATE_CONCURRENCY).expect("non-zero"),
         }
     }

@@ -657,3 +657,15 @@ async fn tls_without_a_client_ca_admits_clients_without_a_certificate() {
     create_over_tls(&server, &pki, None).await.expect("plain TLS needs no client certificate");
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn create_task_bodies_beyond_the_buffered_budget_are_refused_at_once() {
+    let limits = machinery::limits::Limits { max_buffered_bytes: 2048, ..Default::default() };
+    let server = Running::start(FakeBackend::new(&[("fake-job", 0)]), ServerConfig { limits, ..ServerConfig::default() }).await;
+    let mut client = server.agent_client().await;
+    let e = client.create_task(create_request("fake-job", &"x".repeat(4096))).await.unwrap_err();
+    assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}");
+    assert!(e.message().contains("limits.maxBufferedBytes"), "{}", e.message());
+    client.create_task(create_request("fake-job", "s3://small")).await.expect("a small one fits");
+    assert_eq!(server.backend.created.lock().unwrap().len(), 1);
+}

@@ -268,7 +268,7 @@ fn base_objects(names: &Names) -> Vec<(&'static str, Value)> {
                         "readinessProbe": { "grpc": { "port": GRPC_PORT }, "initialDelaySeconds": 1, "periodSeconds": 3 },
                         "livenessProbe": { "grpc": { "port": GRPC_PORT }, "initialDelaySeconds": 5, "periodSeconds": 10, "failureThreshold": 3 },
                         // 512Mi holds the computed worst case: one CreateTask decoding at a time
-                        // within the runtime's caps (about 136 MiB, see machinery/src/limits.rs)
+                        // within the runtime's caps (about 184 MiB with the bodies waiting, see machinery/src/limits.rs)
                         // plus the watch cache and the runtime. One CPU: the decoding turn is
                         // sized for it (`createConcurrency: 1`).
                         "resources": {

@@ -2,13 +2,14 @@
 //! checked against the global caps on its wire bytes first; failures of tonic's own decoding get
 //! the codes a caller can act on.
 //!
-//! - CreateTask waits for one of `createConcurrency` turns before its body is even read, and
-//!   keeps it until the backend has decoded it and built its object
-//!   ([`crate::limits::decoding_done`]), so a flood of CreateTasks queues here while GetTask (a
-//!   small request answered from the watch cache) never waits behind it.
-//! - The body is read up to `maxMessageBytes` (more is RESOURCE_EXHAUSTED, as grpc-go answers),
-//!   then [`crate::wire::check`] walks it: over a cap is INVALID_ARGUMENT naming the field,
-//!   before prost allocates anything.
+//! - A CreateTask body is read at once, up to `maxMessageBytes` (more is RESOURCE_EXHAUSTED, as
+//!   grpc-go answers) and within `maxBufferedBytes` for all CreateTasks being held (more is
+//!   RESOURCE_EXHAUSTED at once).
+//! - Then it waits for one of `createConcurrency` turns and keeps it until the backend has
+//!   decoded it and built its object ([`crate::limits::decoding_done`]), so a flood of
+//!   CreateTasks queues here while GetTask (a small request answered from the watch cache) never
+//!   waits behind it. In its turn [`crate::wire::check`] walks the bytes first: over a cap is
+//!   INVALID_ARGUMENT naming the field, before prost allocates anything.
 //! - tonic answers a message over the limit with OUT_OF_RANGE and a protobuf decode error with
 //!   INTERNAL; both are the caller's fault, so they become RESOURCE_EXHAUSTED and
 //!   INVALID_ARGUMENT. Each such failure is logged once here (it never reaches the handler).
@@ -19,7 +20,7 @@ use std::task::{Context, Poll};
 
 use http_body_util::BodyExt;
 use prost_reflect::MessageDescriptor;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::body::Body;
 use tonic::codegen::{BoxFuture, Service, http};
 use tonic::server::NamedService;
@@ -47,7 +48,10 @@ pub(crate) struct Guarded<S> {
 struct Shared {
     limits: Limits,
     max_message_bytes: usize,
-    permits: Arc<Semaphore>,
+    /// Decoding turns (`createConcurrency`).
+    turns: Arc<Semaphore>,
+    /// KiB of CreateTask bodies being held (`maxBufferedBytes`).
+    buffered: Arc<Semaphore>,
     create_request: MessageDescriptor,
 }
 
@@ -55,8 +59,9 @@ impl<S> Guarded<S> {
     pub(crate) fn new(inner: S, limits: Limits, max_message_bytes: usize) -> Self {
         let pool = prost_reflect::DescriptorPool::decode(crate::FLYTEIDL_DESCRIPTOR_SET).expect("the compiled flyteidl descriptors decode");
         let create_request = pool.get_message_by_name("flyteidl.admin.CreateTaskRequest").expect("CreateTaskRequest is in the subset");
-        let permits = Arc::new(Semaphore::new(limits.create_concurrency.get()));
-        Self { inner, shared: Arc::new(Shared { limits, max_message_bytes, permits, create_request }) }
+        let turns = Arc::new(Semaphore::new(limits.create_concurrency.get()));
+        let buffered = Arc::new(Semaphore::new((limits.max_buffered_bytes / 1024).clamp(1, Semaphore::MAX_PERMITS)));
+        Self { inner, shared: Arc::new(Shared { limits, max_message_bytes, turns, buffered, create_request }) }
     }
 }
 
@@ -86,50 +91,75 @@ where
             if request.uri().path() != CREATE_TASK_PATH {
                 return inner.call(request).await.map(recoded);
             }
-            // Closed never: the semaphore lives as long as the server.
-            let turn = shared.permits.clone().acquire_owned().await.expect("the semaphore is never closed");
-            let screened = match tokio::time::timeout(BODY_TIMEOUT, shared.screen(request)).await {
-                Ok(screened) => screened,
+            // The body is read at once, without waiting for a turn: unread bodies of waiting
+            // calls would fill the connection's HTTP/2 window, and then no other call on it
+            // (GetTask included) could send its request. The read bytes count against
+            // `maxBufferedBytes` until the call ends.
+            let read = match tokio::time::timeout(BODY_TIMEOUT, shared.read(request)).await {
+                Ok(read) => read,
                 Err(_) => Err(Status::cancelled(format!("the request body did not arrive within {} s", BODY_TIMEOUT.as_secs()))),
             };
-            match screened {
-                // tonic's decoding and the backend's run in the turn, up to `decoding_done`.
-                Ok(request) => crate::limits::with_decode_turn(turn, inner.call(request)).await.map(recoded),
-                Err(status) => {
-                    tracing::warn!(rpc = "CreateTask", code = ?status.code(), message = status.message(), "failed");
-                    Ok(status.into_http())
-                }
+            let (request, message, _held) = match read {
+                Ok(read) => read,
+                Err(status) => return Ok(refused(status)),
+            };
+            // Closed never: the semaphore lives as long as the server.
+            let turn = shared.turns.clone().acquire_owned().await.expect("the semaphore is never closed");
+            if let Some(Err(e)) = message.map(|m| crate::wire::check(&shared.create_request, &m, &shared.limits)) {
+                return Ok(refused(Status::invalid_argument(e.to_string())));
             }
+            // tonic's decoding and the backend's run in the turn, up to `decoding_done`.
+            crate::limits::with_decode_turn(turn, inner.call(request)).await.map(recoded)
         })
     }
 }
 
+/// A failure of the guard's own: the only log line of it (the handler never sees the call).
+fn refused(status: Status) -> http::Response<Body> {
+    tracing::warn!(rpc = "CreateTask", code = ?status.code(), message = status.message(), "failed");
+    status.into_http()
+}
+
 impl Shared {
-    /// Reads a CreateTask body (one gRPC frame) within the size limit and checks its message
-    /// against the caps; hands on a request tonic can decode as usual.
-    async fn screen(&self, request: http::Request<Body>) -> Result<http::Request<Body>, Status> {
+    /// Reads a CreateTask body (one gRPC frame) within the size limit and the budget of buffered
+    /// bytes. Returns a request tonic can decode as usual, the message bytes to check (none for
+    /// a compressed or oddly framed body, which is tonic's to refuse) and the budget it holds.
+    async fn read(&self, request: http::Request<Body>) -> Result<(http::Request<Body>, Option<tonic::codegen::Bytes>, Option<OwnedSemaphorePermit>), Status> {
         let (parts, mut body) = request.into_parts();
         let limit = self.max_message_bytes.saturating_add(5);
         let mut bytes = Vec::new();
+        let mut held = None;
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| Status::cancelled(format!("the request body could not be read: {e}")))?;
             if let Ok(data) = frame.into_data() {
                 bytes.extend_from_slice(&data);
             }
-            // The declared length settles it as soon as the frame header is in.
-            if let Some(len) = declared_length(&bytes).filter(|len| *len > self.max_message_bytes) {
-                return Err(too_large(len, self.max_message_bytes));
+            // The declared length settles the limit and the budget as soon as the header is in.
+            if let (None, Some(len)) = (&held, declared_length(&bytes)) {
+                if len > self.max_message_bytes {
+                    return Err(too_large(len, self.max_message_bytes));
+                }
+                held = Some(self.reserve(len)?);
             }
             if bytes.len() > limit {
                 return Err(too_large(bytes.len() - 5, self.max_message_bytes));
             }
         }
-        // Compressed or oddly framed bodies are tonic's to refuse; only a plain frame is walked.
-        if let Some(len) = declared_length(&bytes).filter(|_| bytes[0] == 0) {
-            let message = bytes.get(5..5usize.saturating_add(len)).unwrap_or(&bytes[5..]);
-            crate::wire::check(&self.create_request, message, &self.limits).map_err(|e| Status::invalid_argument(e.to_string()))?;
-        }
-        Ok(http::Request::from_parts(parts, Body::new(http_body_util::Full::new(tonic::codegen::Bytes::from(bytes)))))
+        let bytes = tonic::codegen::Bytes::from(bytes);
+        let message = declared_length(&bytes).filter(|_| bytes[0] == 0).map(|len| bytes.slice(5..bytes.len().min(5usize.saturating_add(len))));
+        Ok((http::Request::from_parts(parts, Body::new(http_body_util::Full::new(bytes))), message, held))
+    }
+
+    /// Takes `len` bytes (in KiB) of the buffered-bytes budget, or refuses the call at once:
+    /// waiting would stop reading, which blocks the connection (see `call`).
+    fn reserve(&self, len: usize) -> Result<OwnedSemaphorePermit, Status> {
+        let kib = u32::try_from(len.div_ceil(1024).max(1)).unwrap_or(u32::MAX);
+        self.buffered.clone().try_acquire_many_owned(kib).map_err(|_| {
+            Status::resource_exhausted(format!(
+                "CreateTask requests of more than {} MiB in all are being read (limits.maxBufferedBytes); retry",
+                self.limits.max_buffered_bytes / (1024 * 1024)
+            ))
+        })
     }
 }
 
