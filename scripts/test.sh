@@ -64,6 +64,14 @@ cargo build --workspace --bins --locked
 step "Rust tests"
 cargo test --workspace --locked
 
+# The hostile-input suite (tests/conformance/tests/hostile_binary.rs) ran above against the debug
+# backend; the release build an operator deploys gets it too (about 10 s; the release build is
+# cached in target/ after the first run).
+step "hostile-input suite against the release backend"
+cargo build --release --locked -p sagemaker-plugin --bin sagemaker-plugin
+target_dir=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
+HOSTILE_BACKENDS="$target_dir/release/sagemaker-plugin" cargo test -q --locked -p conformance --test hostile_binary
+
 step "clippy, warnings denied"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
