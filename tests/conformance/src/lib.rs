@@ -92,8 +92,16 @@ pub fn shared_dir() -> std::path::PathBuf {
 }
 
 pub const NAMESPACE: &str = "flytesnacks-development";
-pub const TASK_TYPES: [&str; 3] = ["sagemaker-k8s-builtin-training", "sagemaker-k8s-custom-training", "sagemaker-k8s-hyperparameter-tuning"];
-pub const TARGETS: [&str; 2] = ["ack", "operator"];
+/// Every task type of the generated plugin, from its registry: a new task type is covered by
+/// every test that loops over these (and fails loudly in `custom` until it has a fixture).
+pub fn task_types() -> Vec<&'static str> {
+    sagemaker_plugin::PLUGIN.task_types.iter().map(|t| t.name).collect()
+}
+
+/// Every target of the generated plugin, from its registry.
+pub fn targets() -> Vec<&'static str> {
+    sagemaker_plugin::PLUGIN.targets.iter().map(|t| t.id).collect()
+}
 
 pub fn settings(target: &str) -> AgentSettings {
     let versions = |registry: &str| {

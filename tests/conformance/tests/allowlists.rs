@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use conformance::{MemoryStore, NAMESPACE, TARGETS, TASK_TYPES, request, settings};
+use conformance::{MemoryStore, NAMESPACE, targets, task_types, request, settings};
 use machinery::agent::{AgentSettings, PluginBackend};
 use machinery::allowlist::{AllowlistMatch, registry};
 use machinery::metrics::Metrics;
@@ -58,8 +58,8 @@ fn one_list(namespace: &str, list: &str, entries: &[&str]) -> BTreeMap<String, B
 fn the_plugin_allowlists_every_role_and_every_image() {
     // What the SageMaker .proto annotates; if an annotation goes, this fails before the
     // per-list tests below silently cover less.
-    for target in TARGETS {
-        for task_type in TASK_TYPES {
+    for target in targets() {
+        for task_type in task_types() {
             let lists: Vec<(&str, AllowlistMatch)> = places(task_type, target).iter().map(|p| (p.list, p.matching)).collect();
             assert!(lists.contains(&("iam_roles", AllowlistMatch::Exact)), "{task_type} {target}: {lists:?}");
             assert!(lists.contains(&("image_registries", AllowlistMatch::ImageRegistry)), "{task_type} {target}: {lists:?}");
@@ -69,8 +69,8 @@ fn the_plugin_allowlists_every_role_and_every_image() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_allowlisted_value_is_refused_unless_its_namespace_admits_it() {
-    for target in TARGETS {
-        for task_type in TASK_TYPES {
+    for target in targets() {
+        for task_type in task_types() {
             // The object the request makes without any allowlist: where the values are.
             let open = serve(settings(target)).await;
             create(&open, request(task_type, target)).await.unwrap_or_else(|e| panic!("{task_type} {target}: {e}"));

@@ -3,7 +3,7 @@
 //! Kubernetes API test double applies, and declares nothing the schema would prune.
 
 
-use conformance::{TARGETS, TASK_TYPES, create, request};
+use conformance::{targets, task_types, create, request};
 use kube_test_double::crd;
 use kube_test_double::schema;
 
@@ -12,8 +12,8 @@ use kube_test_double::schema;
 async fn golden_objects_validate_against_the_real_crds_with_nothing_pruned() {
     let crds = crd::load_dirs(&[conformance::shared_dir().join("crds/ack"), conformance::shared_dir().join("crds/operator")]).expect("the real CRDs load");
     let mut checked = 0;
-    for task_type in TASK_TYPES {
-        for target in TARGETS {
+    for task_type in task_types() {
+        for target in targets() {
             let object = create(target, request(task_type, target)).await.unwrap();
             let (group, version) = object["apiVersion"].as_str().unwrap().rsplit_once('/').unwrap();
             let kind = object["kind"].as_str().unwrap();

@@ -163,8 +163,8 @@ async fn a_tuned_name_that_is_also_static_is_invalid_argument() {
 #[tokio::test]
 async fn no_role_anywhere_is_invalid_argument_before_any_api_call_naming_every_way_to_give_one() {
     use machinery::Backend;
-    for task_type in conformance::TASK_TYPES {
-        for target in conformance::TARGETS {
+    for task_type in conformance::task_types() {
+        for target in conformance::targets() {
             // No `role_arn`, no security context, no execution identity or role annotation, no
             // configured default.
             let mut settings = conformance::settings(target);
