@@ -589,6 +589,11 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
             check_namespace(&metadata.namespace)?;
         }
         self.check_scope(&metadata.namespace, "task_execution_metadata.namespace")?;
+        // Every attempt has an output location (propeller always sends it); outputs, and any
+        // default taken from it, would otherwise land nowhere.
+        if request.output_prefix.trim().is_empty() {
+            return Err(Status::invalid_argument("output_prefix: missing; it is the attempt's output location"));
+        }
         let key = execution_key(id);
         let name = naming::fitted_name(&key, resource.name_max_length, resource.name_shape, resource.name_pattern).map_err(Status::internal)?;
         let limits = &self.settings.limits;

@@ -244,6 +244,11 @@ fn decode_scalar(scalar: &idl::Scalar, field: &str, depth: usize, budget: &mut B
                 .is_some_and(|t| {
                     t.dimensionality == idl::blob_type::BlobDimensionality::Multipart as i32
                 });
+            // A file or directory literal always has a URI; an empty one would become an empty
+            // location in the object (a channel without data, say).
+            if b.uri.trim().is_empty() {
+                return Err(InvalidInput::new(field, "a file or directory without a URI"));
+            }
             Ok(InputValue::Blob {
                 uri: b.uri.clone(),
                 multipart,

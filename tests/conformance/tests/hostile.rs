@@ -211,3 +211,21 @@ async fn deep_message_pack_and_structs_are_refused_with_a_path_without_overflowi
     assert_eq!(e.code(), Code::InvalidArgument);
     assert!(e.message().starts_with("template.custom.deep.x.k.k") && e.message().contains("deeper than 64 levels"), "{:.300}", e.message());
 }
+
+#[tokio::test]
+async fn an_empty_output_prefix_or_channel_uri_is_invalid_argument_naming_the_field() {
+    let (backend, store) = backend("ack");
+    for task_type in conformance::task_types() {
+        let mut r = request(task_type, "ack");
+        r.output_prefix = String::new();
+        let e = backend.create_task(r).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{task_type}");
+        assert!(e.message().starts_with("output_prefix: missing"), "{task_type}: {}", e.message());
+        let mut r = request(task_type, "ack");
+        r.inputs.as_mut().unwrap().literals.insert("train".into(), conformance::blob("", true));
+        let e = backend.create_task(r).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{task_type}");
+        assert!(e.message().starts_with("inputs.train: a file or directory without a URI"), "{task_type}: {}", e.message());
+    }
+    assert!(store.objects.lock().await.is_empty());
+}
