@@ -57,15 +57,24 @@ def list_training_jobs_for_hyper_parameter_tuning_job(self: SageMakerResponse) -
     return ActionResult({"TrainingJobSummaries": []})
 
 
+def install() -> None:
+    """The three changes above, applied to moto in this process."""
+    use_the_services_not_found_texts()
+    # moto dispatches an action to the response method of its snake_case name.
+    SageMakerResponse.list_training_jobs_for_hyper_parameter_tuning_job = list_training_jobs_for_hyper_parameter_tuning_job
+
+
+def serve(port: int) -> None:
+    """moto's server on loopback only, until the process is stopped."""
+    moto_server_main(["--host", "127.0.0.1", "--port", str(port)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    use_the_services_not_found_texts()
-    # moto dispatches an action to the response method of its snake_case name.
-    SageMakerResponse.list_training_jobs_for_hyper_parameter_tuning_job = list_training_jobs_for_hyper_parameter_tuning_job
-    # Loopback only.
-    moto_server_main(["--host", "127.0.0.1", "--port", str(args.port)])
+    install()
+    serve(args.port)
 
 
 if __name__ == "__main__":

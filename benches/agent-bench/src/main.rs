@@ -8,6 +8,11 @@
 //! * **python**: flytekit's connector server (`pyflyte serve connector`) with the reference
 //!   Python connector of `python/agent_bench_connector.py`, which does the equivalent work without
 //!   Kubernetes (decode `custom`, build the CR as a dict, answer GetTask from a dict);
+//! * **connector**: the real peer, flytekitplugins-awssagemaker's own training-job connector
+//!   (`sagemaker-training-job`, pinned from PyPI in its own venv) under `pyflyte serve connector`,
+//!   against moto's SageMaker in server mode on loopback (`python/moto_in_progress.py`, through
+//!   boto3's `AWS_ENDPOINT_URL_SAGEMAKER`): each of its polls is one DescribeTrainingJob, as in
+//!   production;
 //! * **noop**: a tonic server answering GetTask with a fixed RUNNING resource
 //!   (`agent-bench noop-server`): the ceiling of this machine's gRPC stack.
 //!
@@ -35,6 +40,8 @@ use load::{Client, Latencies, Level, Pick};
 use servers::{Memory, Running};
 
 const TASK_TYPE: &str = "sagemaker-k8s-builtin-training";
+/// The real peer's task type (flytekitplugins-awssagemaker's `SageMakerTrainingJobTask`).
+const CONNECTOR_TASK_TYPE: &str = "sagemaker-training-job";
 const ACK_GROUP: &str = "sagemaker.services.k8s.aws";
 
 const USAGE: &str = "usage:
@@ -42,13 +49,16 @@ const USAGE: &str = "usage:
                   [--concurrency 1,16,64] [--warmup-ms 1000] [--duration-ms 5000] [--max-requests 500000]
                   [--backend target/release/sagemaker-plugin] [--crds $SHARED_DIR/crds/ack]
                   [--python-venv target/agent-bench-venv] [--python-dir benches/agent-bench/python]
-                  [--python-workers 10] [--server-cpus LIST] [--perf DIR] [--backend-env K=V]...
+                  [--python-workers 10] [--connector-venv .peers/awssagemaker-connector/venv]
+                  [--moto-python .venv/bin/python] [--connector-jobs 1000]
+                  [--server-cpus LIST] [--perf DIR] [--backend-env K=V]...
   agent-bench noop-server --listen 127.0.0.1:PORT";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Rust,
     Python,
+    Connector,
     Noop,
 }
 
@@ -57,6 +67,7 @@ impl Kind {
         match self {
             Kind::Rust => "rust",
             Kind::Python => "python",
+            Kind::Connector => "connector",
             Kind::Noop => "noop",
         }
     }
@@ -64,7 +75,8 @@ impl Kind {
     fn label(self) -> &'static str {
         match self {
             Kind::Rust => "Rust backend",
-            Kind::Python => "Python connector",
+            Kind::Python => "Python stand-in",
+            Kind::Connector => "awssagemaker + moto",
             Kind::Noop => "no-op tonic",
         }
     }
@@ -83,6 +95,11 @@ struct Args {
     python_venv: PathBuf,
     python_dir: PathBuf,
     python_workers: usize,
+    /// The real peer's venv (flytekitplugins-awssagemaker), the Python that runs moto, and how
+    /// many jobs it gets (each CreateTask is a CreateTrainingJob against moto, far slower).
+    connector_venv: PathBuf,
+    moto_python: PathBuf,
+    connector_jobs: usize,
     server_cpus: Option<String>,
     perf: Option<PathBuf>,
     /// Extra environment of the backend process (`K=V`), for experiments such as MALLOC_ARENA_MAX.
@@ -91,7 +108,7 @@ struct Args {
 
 fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut args = Args {
-        servers: vec![Kind::Rust, Kind::Python, Kind::Noop],
+        servers: vec![Kind::Rust, Kind::Python, Kind::Connector, Kind::Noop],
         jobs: 10_000,
         create_concurrency: 8,
         concurrency: vec![1, 16, 64],
@@ -103,6 +120,9 @@ fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
         python_venv: PathBuf::from("target/agent-bench-venv"),
         python_dir: PathBuf::from("benches/agent-bench/python"),
         python_workers: 10,
+        connector_venv: PathBuf::from(".peers/awssagemaker-connector/venv"),
+        moto_python: PathBuf::from(".venv/bin/python"),
+        connector_jobs: 1000,
         server_cpus: None,
         perf: None,
         backend_env: Vec::new(),
@@ -117,8 +137,9 @@ fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
                     .map(|s| match s.trim() {
                         "rust" => Ok(Kind::Rust),
                         "python" => Ok(Kind::Python),
+                        "connector" => Ok(Kind::Connector),
                         "noop" => Ok(Kind::Noop),
-                        other => Err(format!("--servers: unknown server {other:?} (rust, python, noop)")),
+                        other => Err(format!("--servers: unknown server {other:?} (rust, python, connector, noop)")),
                     })
                     .collect::<Result<_, _>>()?
             }
@@ -135,6 +156,9 @@ fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
             "--python-venv" => args.python_venv = value.into(),
             "--python-dir" => args.python_dir = value.into(),
             "--python-workers" => args.python_workers = number()?.max(1) as usize,
+            "--connector-venv" => args.connector_venv = value.into(),
+            "--moto-python" => args.moto_python = value.into(),
+            "--connector-jobs" => args.connector_jobs = number()?.max(1) as usize,
             "--server-cpus" => args.server_cpus = Some(value),
             "--perf" => args.perf = Some(value.into()),
             "--backend-env" => {
@@ -187,6 +211,10 @@ struct Report {
     memory_after: Option<Memory>,
     /// Rust only: API requests the double received during the sweep, by verb and path.
     api: Option<(u64, u64, Vec<String>)>,
+    /// Real peer only: what moto counted (its summary line) and the GetTasks sent in all.
+    aws: Option<(String, u64)>,
+    /// Jobs this server tracked (the real peer gets fewer).
+    jobs: usize,
 }
 
 impl Report {
@@ -218,9 +246,10 @@ async fn run(args: Args) -> Result<(), String> {
         let report = match kind {
             Kind::Rust => bench_rust(&args, scratch.path()).await?,
             Kind::Python => bench_python(&args, scratch.path()).await?,
+            Kind::Connector => bench_connector(&args, scratch.path()).await?,
             Kind::Noop => bench_noop(&args, scratch.path()).await?,
         };
-        print_report(&report, args.jobs);
+        print_report(&report);
         reports.push(report);
     }
     println!();
@@ -242,14 +271,43 @@ fn create_request_maker() -> Arc<dyn Fn(usize) -> admin::CreateTaskRequest + Sen
     })
 }
 
-fn get_requests(metas: Vec<Vec<u8>>) -> Arc<Vec<admin::GetTaskRequest>> {
+/// The request of job `i` for the real peer: flytekitplugins-awssagemaker's `sagemaker-training-job`
+/// task, whose `custom` is the boto3 `create_training_job` request (`config`) and the region, as
+/// its `SageMakerTrainingJobTask.get_custom` writes it. The same built-in XGBoost training as the
+/// other servers get.
+fn connector_request_maker() -> Arc<dyn Fn(usize) -> admin::CreateTaskRequest + Send + Sync> {
+    Arc::new(move |i| {
+        let custom = json!({
+            "config": {
+                "TrainingJobName": format!("abench-{i:06}"),
+                "AlgorithmSpecification": {"TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", "TrainingInputMode": "File"},
+                "RoleArn": "arn:aws:iam::123456789012:role/flyte-sagemaker-default",
+                "HyperParameters": {"num_round": "100", "objective": "reg:squarederror"},
+                "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://bucket/data/train/", "S3DataDistributionType": "FullyReplicated"}}}],
+                "OutputDataConfig": {"S3OutputPath": "s3://bucket/output/"},
+                "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
+                "StoppingCondition": {"MaxRuntimeInSeconds": 86400},
+            },
+            "region": "us-east-1",
+        });
+        let mut request = conformance::request_with(TASK_TYPE, json!({}), 0);
+        request.inputs = None;
+        if let Some(template) = request.template.as_mut() {
+            template.r#type = CONNECTOR_TASK_TYPE.into();
+            template.custom = machinery::decode::json_to_struct(&custom);
+        }
+        request
+    })
+}
+
+fn get_requests(metas: Vec<Vec<u8>>, task_type: &str) -> Arc<Vec<admin::GetTaskRequest>> {
     #[allow(deprecated)]
     let gets = metas
         .into_iter()
         .map(|resource_meta| admin::GetTaskRequest {
-            task_type: TASK_TYPE.into(),
+            task_type: task_type.into(),
             resource_meta,
-            task_category: Some(admin::TaskCategory { name: TASK_TYPE.into(), version: 0 }),
+            task_category: Some(admin::TaskCategory { name: task_type.into(), version: 0 }),
             output_prefix: String::new(),
         })
         .collect();
@@ -263,7 +321,7 @@ async fn connect(server: &mut Running) -> Result<Client, String> {
 
 async fn create_phase(client: &Client, args: &Args) -> Result<(Arc<Vec<admin::GetTaskRequest>>, Latencies, Duration), String> {
     let (metas, latencies, elapsed) = load::create_all(client, args.jobs, args.create_concurrency, create_request_maker()).await?;
-    Ok((get_requests(metas), latencies, elapsed))
+    Ok((get_requests(metas, TASK_TYPE), latencies, elapsed))
 }
 
 /// One GetTask pass over every job; fails unless each answers RUNNING with a message.
@@ -305,7 +363,8 @@ async fn sweep(client: &Client, gets: &Arc<Vec<admin::GetTaskRequest>>, args: &A
             let _ = child.wait();
             println!("   perf profile of the timed phase at concurrency {c}: {}", out.display());
         }
-        if let Some(e) = &level.first_error {
+        // The real peer's failures under load are a result to report, not a broken benchmark.
+        if let Some(e) = level.first_error.as_ref().filter(|_| kind != Kind::Connector) {
             return Err(format!("GetTask failed {} times at concurrency {c}, first: {e}", level.errors));
         }
         sent += level.requests;
@@ -400,7 +459,7 @@ async fn bench_rust(args: &Args, scratch: &Path) -> Result<Report, String> {
     let memory_after = servers::memory(pid).ok();
     let cpus = servers::allowed_cpus(pid);
     drop(server);
-    Ok(Report { kind, cpus, create, create_elapsed, levels, memory_created, memory_loaded, memory_after, api })
+    Ok(Report { kind, cpus, create, create_elapsed, levels, memory_created, memory_loaded, memory_after, api, aws: None, jobs: args.jobs })
 }
 
 async fn bench_python(args: &Args, scratch: &Path) -> Result<Report, String> {
@@ -432,7 +491,62 @@ async fn bench_python(args: &Args, scratch: &Path) -> Result<Report, String> {
     let memory_after = servers::memory(pid).ok();
     let cpus = servers::allowed_cpus(pid);
     drop(server);
-    Ok(Report { kind, cpus, create, create_elapsed, levels, memory_created: None, memory_loaded, memory_after, api: None })
+    Ok(Report { kind, cpus, create, create_elapsed, levels, memory_created: None, memory_loaded, memory_after, api: None, aws: None, jobs: args.jobs })
+}
+
+/// The real peer: moto's SageMaker (on the client's CPUs: it stands for AWS, not for the server
+/// under test), then flytekit's connector server with flytekitplugins-awssagemaker's connector,
+/// pointed at moto by boto3's service endpoint variable and dummy credentials (nothing leaves
+/// loopback). Its CreateTasks create training jobs in moto, its GetTasks describe them.
+async fn bench_connector(args: &Args, scratch: &Path) -> Result<Report, String> {
+    let kind = Kind::Connector;
+    let pyflyte = args.connector_venv.join("bin/pyflyte");
+    let moto_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/moto_in_progress.py");
+    println!(
+        "== {}: `pyflyte serve connector --worker {}` ({}) with flytekitplugins-awssagemaker's training-job connector, against moto's SageMaker ({} {})",
+        kind.label(),
+        args.python_workers,
+        pyflyte.display(),
+        args.moto_python.display(),
+        moto_script.display()
+    );
+    let moto_port = servers::free_port()?;
+    let client_cpus = servers::allowed_cpus(std::process::id());
+    let moto_cpus = args.server_cpus.as_ref().map(|_| client_cpus.as_str());
+    let mut moto = Running::spawn("moto", &args.moto_python, &[moto_script.display().to_string(), "--port".into(), moto_port.to_string()], &[], moto_cpus, scratch.join("moto.log"), moto_port)?;
+    moto.wait_for_port(moto_port, Duration::from_secs(60))?;
+    let (grpc, metrics) = (servers::free_port()?, servers::free_port()?);
+    let argv: Vec<String> = ["serve", "connector", "--port", &grpc.to_string(), "--prometheus_port", &metrics.to_string(), "--worker", &args.python_workers.to_string()].map(String::from).to_vec();
+    let home = scratch.join("connector-home");
+    std::fs::create_dir_all(&home).map_err(|e| e.to_string())?;
+    let env = [
+        ("AWS_ENDPOINT_URL_SAGEMAKER", format!("http://127.0.0.1:{moto_port}")),
+        ("AWS_ACCESS_KEY_ID", "testing".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".to_string()),
+        ("AWS_DEFAULT_REGION", "us-east-1".to_string()),
+        // No credentials or config of this machine's user, and no instance metadata lookups.
+        ("AWS_CONFIG_FILE", "/dev/null".to_string()),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null".to_string()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ("HOME", home.display().to_string()),
+    ];
+    let mut server = Running::spawn(kind.label(), &pyflyte, &argv, &env, args.server_cpus.as_deref(), scratch.join("connector.log"), grpc)?;
+    let client = connect(&mut server).await?;
+    let pid = server.pid();
+    let (metas, create, create_elapsed) = load::create_all(&client, args.connector_jobs, args.create_concurrency, connector_request_maker()).await?;
+    let gets = get_requests(metas, CONNECTOR_TASK_TYPE);
+    let pass = check_pass(&client, &gets, pid).await;
+    if pass.errors > 0 || pass.unexpected > 0 {
+        return Err(format!("the real connector's warm-up pass: {} errors ({:?}), {} not RUNNING", pass.errors, pass.first_error, pass.unexpected));
+    }
+    let memory_loaded = servers::memory(pid).ok();
+    let (levels, sent) = sweep(&client, &gets, args, kind, pid).await?;
+    let memory_after = servers::memory(pid).ok();
+    let cpus = servers::allowed_cpus(pid);
+    drop(server);
+    let counted = moto.stop().lines().find_map(|l| l.strip_prefix("moto calls: ").map(str::to_string)).unwrap_or_else(|| "moto printed no counts".to_string());
+    let aws = Some((counted, sent + pass.requests));
+    Ok(Report { kind, cpus, create, create_elapsed, levels, memory_created: None, memory_loaded, memory_after, api: None, aws, jobs: args.connector_jobs })
 }
 
 async fn bench_noop(args: &Args, scratch: &Path) -> Result<Report, String> {
@@ -446,13 +560,13 @@ async fn bench_noop(args: &Args, scratch: &Path) -> Result<Report, String> {
     let pid = server.pid();
     let (_, create, create_elapsed) = create_phase(&client, args).await?;
     // The no-op server ignores resource_meta; GetTask goes to random "jobs" all the same.
-    let gets = get_requests(vec![br#"{"noop":true}"#.to_vec(); args.jobs]);
+    let gets = get_requests(vec![br#"{"noop":true}"#.to_vec(); args.jobs], TASK_TYPE);
     let memory_loaded = servers::memory(pid).ok();
     let (levels, _) = sweep(&client, &gets, args, kind, pid).await?;
     let memory_after = servers::memory(pid).ok();
     let cpus = servers::allowed_cpus(pid);
     drop(server);
-    Ok(Report { kind, cpus, create, create_elapsed, levels, memory_created: None, memory_loaded, memory_after, api: None })
+    Ok(Report { kind, cpus, create, create_elapsed, levels, memory_created: None, memory_loaded, memory_after, api: None, aws: None, jobs: args.jobs })
 }
 
 fn ms(d: Duration) -> f64 {
@@ -467,7 +581,8 @@ fn micros_per(cpu: Duration, requests: u64) -> f64 {
     cpu.as_secs_f64() * 1e6 / requests.max(1) as f64
 }
 
-fn print_report(r: &Report, jobs: usize) {
+fn print_report(r: &Report) {
+    let jobs = r.jobs;
     println!("   server CPUs: {}", r.cpus);
     println!(
         "   CreateTask x{}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
@@ -494,6 +609,9 @@ fn print_report(r: &Report, jobs: usize) {
             micros_per(l.client_cpu, l.requests),
             if l.unexpected > 0 { format!("  ({} not RUNNING)", l.unexpected) } else { String::new() }
         );
+        if let Some(e) = &l.first_error {
+            println!("   {:>11} {} GetTasks failed, first: {e}", "", l.errors);
+        }
     }
     if let Some(created) = r.memory_created {
         println!("   memory: VmRSS {:.1} MiB right after the CreateTasks (objects without status)", mib(created.rss_kib));
@@ -509,6 +627,9 @@ fn print_report(r: &Report, jobs: usize) {
     if let Some((total, gets, breakdown)) = &r.api {
         let detail = if breakdown.is_empty() { String::new() } else { format!(" ({})", breakdown.join(", ")) };
         println!("   API requests to the test double during the sweep: {total} for {gets} GetTasks = {:.4} per GetTask{detail}", *total as f64 / (*gets).max(1) as f64);
+    }
+    if let Some((counted, gets)) = &r.aws {
+        println!("   AWS calls counted by moto: {counted}, for {} CreateTasks and {gets} GetTasks", r.create.len());
     }
 }
 
@@ -542,6 +663,22 @@ fn print_summary(reports: &[Report], args: &Args) {
         println!("   Rust / Python GetTask throughput at {top}: {ratio:.1}x (target >= 20x): {}", verdict(ratio >= 20.0));
         for (r, p) in rust.levels.iter().zip(&find(Kind::Python).unwrap().levels) {
             println!("      at concurrency {:>2}: {:.1}x throughput, p99 {:.3} ms vs {:.3} ms", r.concurrency, r.throughput() / p.throughput(), ms(r.latencies.percentile(99.0)), ms(p.latencies.percentile(99.0)));
+        }
+    }
+    if let Some(real) = find(Kind::Connector) {
+        for (r, c) in rust.levels.iter().zip(&real.levels) {
+            println!(
+                "   Rust / awssagemaker connector at concurrency {:>2}: {:.0}x throughput, p99 {:.3} ms vs {:.3} ms, server CPU {:.1} vs {:.1} us per GetTask",
+                r.concurrency,
+                r.throughput() / c.throughput(),
+                ms(r.latencies.percentile(99.0)),
+                ms(c.latencies.percentile(99.0)),
+                micros_per(r.server_cpu, r.requests),
+                micros_per(c.server_cpu, c.requests)
+            );
+        }
+        if let Some((counted, gets)) = &real.aws {
+            println!("   awssagemaker connector's AWS calls: {counted} for {gets} GetTasks (one DescribeTrainingJob per poll)");
         }
     }
     if let Some(noop) = find(Kind::Noop).and_then(|n| n.top()) {

@@ -22,6 +22,8 @@ pub struct Running {
     child: Child,
     pub endpoint: String,
     log: PathBuf,
+    /// Set once the process was stopped and reaped, so its id is never signalled again.
+    stopped: bool,
 }
 
 impl Running {
@@ -41,7 +43,7 @@ impl Running {
         let err = out.try_clone().map_err(|e| e.to_string())?;
         command.stdin(Stdio::null()).stdout(Stdio::from(out)).stderr(Stdio::from(err));
         let child = command.spawn().map_err(|e| format!("cannot start {}: {e}", program.display()))?;
-        Ok(Running { label, child, endpoint: format!("http://127.0.0.1:{port}"), log })
+        Ok(Running { label, child, endpoint: format!("http://127.0.0.1:{port}"), log, stopped: false })
     }
 
     pub fn pid(&self) -> u32 {
@@ -72,8 +74,33 @@ impl Running {
     }
 }
 
-impl Drop for Running {
-    fn drop(&mut self) {
+impl Running {
+    /// Waits until something accepts TCP connections on `port` (a server that is not gRPC).
+    pub fn wait_for_port(&mut self, port: u16, timeout: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(exit)) = self.child.try_wait() {
+                return Err(format!("{} exited early ({exit}):\n{}", self.label, self.log_tail()));
+            }
+            match std::net::TcpStream::connect(("127.0.0.1", port)) {
+                Ok(_) => return Ok(()),
+                Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                Err(e) => return Err(format!("{} did not listen on {port} within {timeout:?}: {e}\n{}", self.label, self.log_tail())),
+            }
+        }
+    }
+
+    /// Stops the process as dropping does and returns everything it printed.
+    pub fn stop(mut self) -> String {
+        self.terminate();
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn terminate(&mut self) {
+        if self.stopped {
+            return;
+        }
+        self.stopped = true;
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
@@ -84,6 +111,12 @@ impl Drop for Running {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.terminate();
     }
 }
 
