@@ -712,6 +712,9 @@ pub struct ContextValue {
     pub resource: Option<ResourceRef>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowlist: Option<Allowlist>,
+    /// CreateTask fails naming [`ContextSource::origin`] when the value is missing.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
 }
 
 /// One resource of the task container: a request or a limit of a Kubernetes resource name.

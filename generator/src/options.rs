@@ -166,6 +166,7 @@ pub struct ContextOpt {
     pub max_entries: u32,
     pub resource: String,
     pub allowlist: Option<AllowlistOpt>,
+    pub required: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -86,6 +86,10 @@ impl FileCx<'_> {
             let transform = self.transform(&c.transform, path_token);
             let resource = self.context_resource(source, c, transform, span, path_token);
             let allowlist = self.allowlist(c.allowlist.as_ref(), span);
+            let many = source.adds_entries() || !c.key_prefix.is_empty();
+            if c.required && (many || matches!(source, ContextSource::PrebuiltImage | ContextSource::JobName | ContextSource::ContainerResource | ContextSource::ContainerCommandLine)) {
+                self.err(path_token, format!("`required` applies to a source that is one value which can be missing; {source:?} here is not"), "required");
+            }
             if allowlist.is_some() && !source.is_text() {
                 self.err(path_token, format!("an allowlist admits one text value; {source:?} is not one"), "not a text source");
             }
@@ -100,6 +104,7 @@ impl FileCx<'_> {
                 container_file: c.container_file.clone(),
                 max_entries: (c.max_entries > 0).then_some(c.max_entries),
                 resource,
+                required: c.required,
             });
         }
         let status = self.status(r.status.unwrap_or_default(), span, &r.target);

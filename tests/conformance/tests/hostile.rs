@@ -229,3 +229,20 @@ async fn an_empty_output_prefix_or_channel_uri_is_invalid_argument_naming_the_fi
     }
     assert!(store.objects.lock().await.is_empty());
 }
+
+#[tokio::test]
+async fn custom_training_without_a_container_image_is_invalid_argument_naming_the_field() {
+    let task_type = "sagemaker-k8s-custom-training";
+    for target in conformance::targets() {
+        let (backend, store) = backend(target);
+        for template_target in [None, Some(machinery::core::task_template::Target::Container(machinery::core::Container::default()))] {
+            let mut r = request(task_type, target);
+            r.template.as_mut().unwrap().target = template_target;
+            let e = backend.create_task(r).await.unwrap_err();
+            assert_eq!(e.code(), Code::InvalidArgument, "{target}");
+            assert!(e.message().starts_with("template.container.image: required"), "{target}: {}", e.message());
+        }
+        assert!(store.objects.lock().await.is_empty());
+        backend.create_task(request(task_type, target)).await.expect("with an image it works");
+    }
+}

@@ -322,9 +322,25 @@ fn build_ack(
             );
     }
     object.set_if_absent(&["spec", "trainingJobName"], cx.job_name.clone());
-    if let Some(value) = cx.container_image.clone() {
-        object
-            .set_if_absent(&["spec", "algorithmSpecification", "trainingImage"], value);
+    match cx.container_image.clone() {
+        Some(value) => {
+            object
+                .set_if_absent(
+                    &["spec", "algorithmSpecification", "trainingImage"],
+                    value,
+                );
+        }
+        None if object
+            .get(&["spec", "algorithmSpecification", "trainingImage"])
+            .is_none() => {
+            return Err(
+                InvalidInput::new(
+                    "template.container.image",
+                    "required by task type `sagemaker-k8s-custom-training` but missing",
+                ),
+            );
+        }
+        None => {}
     }
     if let Some(value) = cx
         .container_command
@@ -547,9 +563,25 @@ fn build_operator(
         object.set(&["spec", "region"], job.region.clone());
     }
     object.set_if_absent(&["spec", "trainingJobName"], cx.job_name.clone());
-    if let Some(value) = cx.container_image.clone() {
-        object
-            .set_if_absent(&["spec", "algorithmSpecification", "trainingImage"], value);
+    match cx.container_image.clone() {
+        Some(value) => {
+            object
+                .set_if_absent(
+                    &["spec", "algorithmSpecification", "trainingImage"],
+                    value,
+                );
+        }
+        None if object
+            .get(&["spec", "algorithmSpecification", "trainingImage"])
+            .is_none() => {
+            return Err(
+                InvalidInput::new(
+                    "template.container.image",
+                    "required by task type `sagemaker-k8s-custom-training` but missing",
+                ),
+            );
+        }
+        None => {}
     }
     if let Some(value) = cx
         .container_command

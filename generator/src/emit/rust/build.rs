@@ -317,6 +317,20 @@ pub(super) fn context_value(plugin: &Plugin, task: &TaskType, c: &ContextValue) 
             let set = call("set_if_absent", quote! { cx.job_name.clone() });
             quote! { #set; }
         }
+        source if c.required => {
+            let expr = context_expr(source);
+            let set = call("set_if_absent", quote! { value });
+            let present = call("get", quote! {});
+            let field = lit(source.origin());
+            let why = lit(&format!("required by task type `{}` but missing", task.name));
+            quote! {
+                match #expr {
+                    Some(value) => { #set; }
+                    None if #present.is_none() => return Err(InvalidInput::new(#field, #why)),
+                    None => {}
+                }
+            }
+        }
         source => {
             let expr = context_expr(source);
             let set = call("set_if_absent", quote! { value });
