@@ -246,3 +246,18 @@ async fn custom_training_without_a_container_image_is_invalid_argument_naming_th
         backend.create_task(request(task_type, target)).await.expect("with an image it works");
     }
 }
+
+#[tokio::test]
+async fn a_channel_whose_input_is_not_bound_is_invalid_argument_naming_the_input() {
+    for task_type in conformance::task_types() {
+        for target in conformance::targets() {
+            let (backend, store) = backend(target);
+            let mut r = request(task_type, target);
+            r.inputs.as_mut().unwrap().literals.remove("validation");
+            let e = backend.create_task(r).await.unwrap_err();
+            assert_eq!(e.code(), Code::InvalidArgument, "{task_type} {target}");
+            assert_eq!(e.message(), "inputs.validation: required input is not bound", "{task_type} {target}");
+            assert!(store.objects.lock().await.is_empty());
+        }
+    }
+}

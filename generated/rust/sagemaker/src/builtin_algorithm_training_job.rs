@@ -97,6 +97,7 @@ pub fn build(request: &BuildRequest<'_>) -> Result<Value, InvalidInput> {
     let container = request.context.container_image.is_some()
         || request.context.container_command.is_some();
     job.validate("", request.target, container)?;
+    check_bound(&job, request.inputs)?;
     match request.target {
         "ack" => build_ack(&job, request.context),
         "operator" => build_operator(&job, request.context),
@@ -145,6 +146,24 @@ fn apply_inputs(
                 );
             }
             job.hyperparameters.insert(key, value);
+        }
+    }
+    Ok(())
+}
+
+/// Every required input of an element is bound.
+fn check_bound(
+    job: &crate::model::BuiltinAlgorithmTrainingJob,
+    inputs: &Inputs,
+) -> Result<(), InvalidInput> {
+    for item in &job.channels {
+        if inputs.get(&item.name).is_none() {
+            return Err(
+                InvalidInput::new(
+                    format!("inputs.{}", item.name),
+                    "required input is not bound",
+                ),
+            );
         }
     }
     Ok(())

@@ -94,6 +94,7 @@ pub fn build(request: &BuildRequest<'_>) -> Result<Value, InvalidInput> {
     let container = request.context.container_image.is_some()
         || request.context.container_command.is_some();
     job.validate("", request.target, container)?;
+    check_bound(&job, request.inputs)?;
     match request.target {
         "ack" => build_ack(&job, request.context),
         "operator" => build_operator(&job, request.context),
@@ -129,6 +130,24 @@ fn apply_inputs(
     for item in &mut job.channels {
         if let Some(value) = inputs.blob_uri(&item.name)? {
             item.s3_uri = value;
+        }
+    }
+    Ok(())
+}
+
+/// Every required input of an element is bound.
+fn check_bound(
+    job: &crate::model::CustomTrainingJob,
+    inputs: &Inputs,
+) -> Result<(), InvalidInput> {
+    for item in &job.channels {
+        if inputs.get(&item.name).is_none() {
+            return Err(
+                InvalidInput::new(
+                    format!("inputs.{}", item.name),
+                    "required input is not bound",
+                ),
+            );
         }
     }
     Ok(())

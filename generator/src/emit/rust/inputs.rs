@@ -96,6 +96,38 @@ pub(super) fn apply_inputs(plugin: &Plugin, task: &TaskType) -> TokenStream {
     }
 }
 
+/// `check_bound`, for a task with required inputs per element (one per channel, say): after
+/// validation (so a malformed element is reported as such first), every element's input must be
+/// bound, or the element would reach the target without its value. `None` for other tasks.
+pub(super) fn check_bound(plugin: &Plugin, task: &TaskType) -> Option<TokenStream> {
+    let ty = type_path(plugin, &task.message);
+    let mut steps = Vec::new();
+    for input in task.inputs.iter().filter(|i| i.required) {
+        let (None, Some(list)) = (&input.name, &input.per_element_of) else { continue };
+        let list_field = plugin.message(&task.message).fields.iter().find(|f| &f.name == list).expect("lowered");
+        let list_id = field_ident(list_field);
+        let FieldType::Message(element) = &list_field.ty else { unreachable!() };
+        let name_field = input.name_field.as_deref().expect("lowered");
+        let name_id = field_ident(plugin.message(element).fields.iter().find(|f| f.name == name_field).expect("lowered"));
+        steps.push(quote! {
+            for item in &job.#list_id {
+                if inputs.get(&item.#name_id).is_none() {
+                    return Err(InvalidInput::new(format!("inputs.{}", item.#name_id), "required input is not bound"));
+                }
+            }
+        });
+    }
+    (!steps.is_empty()).then(|| {
+        quote! {
+            /// Every required input of an element is bound.
+            fn check_bound(job: &#ty, inputs: &Inputs) -> Result<(), InvalidInput> {
+                #(#steps)*
+                Ok(())
+            }
+        }
+    })
+}
+
 pub(super) fn input_read(ty: &FlyteType, name: TokenStream) -> TokenStream {
     match ty {
         FlyteType::Blob { .. } => quote! { inputs.blob_uri(#name) },

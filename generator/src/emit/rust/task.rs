@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::build::build_target;
-use super::inputs::apply_inputs;
+use super::inputs::{apply_inputs, check_bound};
 use super::interpret::{interpret_target, reads};
 use super::names::{ident, lit, path_tokens, type_path};
 use crate::model::*;
@@ -57,6 +57,8 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
     let builders = task.resources.iter().map(|r| build_target(plugin, task, r));
     let interpreters = task.resources.iter().map(|r| interpret_target(plugin, task, r));
     let inputs = apply_inputs(plugin, task);
+    let bound = check_bound(plugin, task);
+    let bound_call = bound.as_ref().map(|_| quote! { check_bound(&job, request.inputs)?; });
     let module_doc = format!(" Task type `{}` (payload `{}`): decoding, inputs, and the mapping onto every target.", task.name, task.message);
     let build_doc = " Decodes `TaskTemplate.custom`, applies task inputs, defaults and validation, and builds the object for the configured target (without `apiVersion`, `kind`, name and namespace, which the machinery sets).";
     let body = quote! {
@@ -70,6 +72,7 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
             job.apply_defaults(request.context);
             let container = request.context.container_image.is_some() || request.context.container_command.is_some();
             job.validate("", request.target, container)?;
+            #bound_call
             match request.target {
                 #(#build_arms)*
                 other => Err(InvalidInput::new("target", format!("unknown target `{other}`"))),
@@ -90,6 +93,8 @@ pub(super) fn task_rs(plugin: &Plugin, task: &TaskType) -> TokenStream {
         }
 
         #inputs
+
+        #bound
         #(#builders)*
         #(#interpreters)*
     };
