@@ -34,7 +34,7 @@ impl Schemas {
         for path in paths {
             let text = std::fs::read_to_string(&path).map_err(io(format!("reading {}", path.display())))?;
             let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            for doc in serde_yaml::Deserializer::from_str(&text) {
+            for doc in serde_norway::Deserializer::from_str(&text) {
                 let value = serde::Deserialize::deserialize(doc)
                     .map_err(|e| Error::Usage(format!("{}: not valid YAML: {e}", path.display())))?;
                 let value: Value = value;

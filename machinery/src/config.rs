@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn a_yaml_file_may_set_only_some_fields() {
-        let config: ServerConfig = serde_yaml::from_str("max_message_bytes: 1024\n").unwrap();
+        let config: ServerConfig = serde_norway::from_str("max_message_bytes: 1024\n").unwrap();
         assert_eq!(
             config,
             ServerConfig {

@@ -132,7 +132,7 @@ impl Settings {
         let mut config = match file {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                serde_yaml::from_str::<FileConfig>(&text).map_err(|e| format!("{}: {e}", path.display()))?
+                serde_norway::from_str::<FileConfig>(&text).map_err(|e| format!("{}: {e}", path.display()))?
             }
             None => FileConfig::default(),
         };

@@ -1,7 +1,7 @@
 //! The deploy bundle: per plugin a kustomize base, one overlay per target, the propeller
 //! configuration that routes the plugin's task types to the backend, and the backend's Dockerfile.
 //!
-//! Kubernetes objects are built as JSON values and serialized with serde_yaml, which quotes every
+//! Kubernetes objects are built as JSON values and serialized with serde_norway, which quotes every
 //! string that YAML would read as another type; files with prose or comments come from askama
 //! templates under `templates/kustomize/`. Every name, group, plural and URL comes from the model.
 
@@ -178,13 +178,13 @@ fn manifest(header: &str, comments: &[&str], object: &Value) -> String {
     for line in comments {
         text.push_str(&format!("# {line}\n"));
     }
-    text.push_str(&serde_yaml::to_string(object).expect("generator bug: a JSON value serializes to YAML"));
+    text.push_str(&serde_norway::to_string(object).expect("generator bug: a JSON value serializes to YAML"));
     text
 }
 
 /// One YAML scalar, quoted when it would otherwise read as another type.
 fn scalar(text: &str) -> String {
-    serde_yaml::to_string(text).expect("a string serializes").trim_end().to_string()
+    serde_norway::to_string(text).expect("a string serializes").trim_end().to_string()
 }
 
 /// The plurals of every task type's resource in `target`, sorted and without repeats.
@@ -396,7 +396,7 @@ fn role_bindings(header: &str, names: &Names) -> String {
             "subjects": [{ "kind": "ServiceAccount", "name": names.agent, "namespace": NAMESPACE }],
         });
         text.push_str("---\n");
-        text.push_str(&serde_yaml::to_string(&binding).expect("a JSON value serializes"));
+        text.push_str(&serde_norway::to_string(&binding).expect("a JSON value serializes"));
     }
     text
 }
@@ -608,7 +608,7 @@ fn propeller_snippet(header: &str, settings: &Value) -> String {
 
 fn propeller_patch(header: &str, names: &Names, settings: &Value) -> String {
     let mut file = PROPELLER_COMMENTS.iter().map(|line| format!("# {line}\n")).collect::<String>();
-    file.push_str(&serde_yaml::to_string(settings).expect("a JSON value serializes"));
+    file.push_str(&serde_norway::to_string(settings).expect("a JSON value serializes"));
     let patch = json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",

@@ -25,7 +25,7 @@ fn repo() -> PathBuf {
 /// (apiGroup, resource, verb) triples the overlay's ClusterRole grants.
 fn granted(target: &str) -> BTreeSet<(String, String, String)> {
     let text = std::fs::read_to_string(repo().join(format!("generated/kustomize/sagemaker/overlays/{target}/cluster-role.yaml"))).unwrap();
-    let role: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let role: serde_norway::Value = serde_norway::from_str(&text).unwrap();
     let mut out = BTreeSet::new();
     for rule in role["rules"].as_sequence().unwrap() {
         let list = |k: &str| rule[k].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect::<Vec<_>>();

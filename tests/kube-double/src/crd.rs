@@ -57,7 +57,7 @@ pub enum LoadError {
     #[error("cannot read {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: not valid YAML: {source}")]
-    Yaml { path: PathBuf, source: serde_yaml::Error },
+    Yaml { path: PathBuf, source: serde_norway::Error },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
     #[error("{plural}.{group} is defined twice ({first} and {second})")]
@@ -105,7 +105,7 @@ fn collect_yaml_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadErr
 pub fn load_file(path: &Path) -> Result<Vec<Crd>, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     let mut crds = Vec::new();
-    for document in serde_yaml::Deserializer::from_str(&text) {
+    for document in serde_norway::Deserializer::from_str(&text) {
         let doc: Value = serde::Deserialize::deserialize(document).map_err(|source| LoadError::Yaml { path: path.to_path_buf(), source })?;
         // The operator files open with an empty document before their `---`.
         if doc.is_null() || doc["kind"] != "CustomResourceDefinition" {
