@@ -28,6 +28,7 @@ from pathlib import Path
 import grpc
 from flyteidl.admin import agent_pb2
 from flyteidl.core import identifier_pb2
+from flyteidl.core.execution_pb2 import TaskExecution
 from flyteidl.service import agent_pb2_grpc
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -345,3 +346,18 @@ def delete_request(template, resource_meta: bytes) -> agent_pb2.DeleteTaskReques
         resource_meta=resource_meta,
         task_category=agent_pb2.TaskCategory(name=template.type, version=template.task_type_version),
     )
+
+
+def poll_phase(backend: "Backend", template, resource_meta: bytes, phase: int, after=None, timeout: float = 20.0):
+    """Polls GetTask as propeller does until the phase is `phase` and, when `after` (the previous
+    answer) had that phase too, the message has moved on, so the watch cache has seen the status the
+    test just wrote rather than the one before it. Returns the resource."""
+    deadline = time.monotonic() + timeout
+    while True:
+        resource = backend.agent.GetTask(get_request(template, resource_meta)).resource
+        moved = after is None or after.phase != phase or after.message != resource.message
+        if resource.phase == phase and moved:
+            return resource
+        name = TaskExecution.Phase.Name
+        assert time.monotonic() < deadline, f"phase {name(resource.phase)} ({resource.message}), expected {name(phase)}"
+        time.sleep(0.02)

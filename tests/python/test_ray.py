@@ -27,7 +27,7 @@ from flyteidl.core.execution_pb2 import TaskExecution
 from flytekit import Resources, task, workflow
 
 import flytekitplugins_kuberay as ray
-from e2e_harness import REPO_ROOT, Backend, binary, create_request, delete_request, get_request
+from e2e_harness import REPO_ROOT, Backend, binary, create_request, delete_request, poll_phase
 from real_cluster import render_overlay
 
 EXAMPLE = REPO_ROOT / "examples" / "ray"
@@ -131,22 +131,6 @@ def create(env, label: str, entity=train):
     return request.template, meta, name
 
 
-def wait_for(backend, template, meta, phase, after=None, timeout=20.0):
-    """Polls GetTask like propeller until the phase is `phase` and, when `after` (the previous
-    answer) had that phase too, the message has moved on (the watch cache saw the new status);
-    returns the resource."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        resource = backend.agent.GetTask(get_request(template, meta)).resource
-        moved = after is None or after.phase != phase or after.message != resource.message
-        if resource.phase == phase and moved:
-            return resource
-        assert time.monotonic() < deadline, f"phase {Phase.Name(resource.phase)} ({resource.message}), expected {Phase.Name(phase)}"
-        time.sleep(0.02)
-
-
 def test_the_task_container_lands_in_the_rayjob(ray_env):
     cluster, backend = ray_env
     template, meta, name = create(ray_env, "lands")
@@ -245,7 +229,7 @@ def test_status_as_kuberay_writes_it(ray_env, scenario):
             written = cluster.patch_status(PLURAL, name, status)["status"]
             # The CRD keeps what KubeRay writes: nothing was pruned.
             assert {k: v for k, v in written.items() if k in status} == status, written
-        resource = wait_for(backend, template, meta, phase, after=resource)
+        resource = poll_phase(backend, template, meta, phase, after=resource)
         assert resource.message, f"{scenario}: {Phase.Name(phase)} without a message"
         assert "()" not in resource.message and " )" not in resource.message, resource.message
         if status.get("dashboardURL"):
@@ -264,7 +248,7 @@ def test_a_running_job_reports_its_workers_even_before_the_cluster_status(ray_en
     cluster, backend = ray_env
     template, meta, name = create(ray_env, "fallback")
     cluster.patch_status(PLURAL, name, {"jobDeploymentStatus": "Running"})
-    resource = wait_for(backend, template, meta, Phase.RUNNING)
+    resource = poll_phase(backend, template, meta, Phase.RUNNING)
     # Flyte drops RUNNING messages from events, but the backend's own message must still read well.
     assert resource.message == "Ray job PENDING (0 of 0 workers ready)"
     backend.agent.DeleteTask(delete_request(template, meta))

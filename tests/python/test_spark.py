@@ -27,7 +27,7 @@ from flyteidl.core.execution_pb2 import TaskExecution
 from flytekit import Resources, task, workflow
 
 import flytekitplugins_spark_on_k8s as spark
-from e2e_harness import REPO_ROOT, Backend, binary, create_request, delete_request, get_request
+from e2e_harness import REPO_ROOT, Backend, binary, create_request, delete_request, poll_phase
 from real_cluster import render_overlay
 
 EXAMPLE = REPO_ROOT / "examples" / "spark"
@@ -148,22 +148,6 @@ def create(env, label: str, entity=count):
     meta = backend.agent.CreateTask(request).resource_meta
     name = json.loads(meta)["name"]
     return request.template, meta, name
-
-
-def wait_for(backend, template, meta, phase, after=None, timeout=20.0):
-    """Polls GetTask like propeller until the phase is `phase` and, when `after` (the previous
-    answer) had that phase too, the message has moved on (the watch cache saw the new status);
-    returns the resource."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        resource = backend.agent.GetTask(get_request(template, meta)).resource
-        moved = after is None or after.phase != phase or after.message != resource.message
-        if resource.phase == phase and moved:
-            return resource
-        assert time.monotonic() < deadline, f"phase {Phase.Name(resource.phase)} ({resource.message}), expected {Phase.Name(phase)}"
-        time.sleep(0.02)
 
 
 def test_the_task_container_lands_in_the_sparkapplication(spark_env):
@@ -296,7 +280,7 @@ def test_status_as_the_spark_operator_writes_it(spark_env, scenario):
     for sent, phase in SCENARIOS[scenario]:
         written = cluster.patch_status(PLURAL, name, sent)["status"]
         written_fits(written, sent)
-        resource = wait_for(backend, template, meta, phase, after=resource)
+        resource = poll_phase(backend, template, meta, phase, after=resource)
         assert resource.message, f"{scenario}: {Phase.Name(phase)} without a message"
         assert "()" not in resource.message and " )" not in resource.message and "  " not in resource.message, resource.message
         links = [(link.name, link.uri) for link in resource.log_links]
@@ -315,7 +299,7 @@ def test_a_running_application_reads_well_before_the_operator_has_its_id(spark_e
     cluster, backend = spark_env
     template, meta, name = create(spark_env, "fallback")
     cluster.patch_status(PLURAL, name, status("RUNNING"))
-    resource = wait_for(backend, template, meta, Phase.RUNNING)
+    resource = poll_phase(backend, template, meta, Phase.RUNNING)
     assert resource.message == "Spark application running (id not yet known, attempt 1)"
     backend.agent.DeleteTask(delete_request(template, meta))
 
@@ -325,7 +309,7 @@ def test_the_ingress_link_shows_when_the_operator_has_one(spark_env):
     template, meta, name = create(spark_env, "ingress")
     ingress = "https://spark.example.com/flytesnacks-development/app"
     cluster.patch_status(PLURAL, name, {**RUNNING, "driverInfo": {**SUBMITTED["driverInfo"], "webUIIngressAddress": ingress}})
-    resource = wait_for(backend, template, meta, Phase.RUNNING)
+    resource = poll_phase(backend, template, meta, Phase.RUNNING)
     assert [(link.name, link.uri) for link in resource.log_links] == [
         ("Spark UI", ingress), ("Spark UI (in cluster)", "http://10.96.0.12:4040"),
         ("Spark history", f"{HISTORY}history/{RUNNING['sparkApplicationId']}/jobs/")]
