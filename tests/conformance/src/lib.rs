@@ -308,3 +308,33 @@ pub async fn create(target: &str, request: admin::CreateTaskRequest) -> Result<V
     let objects = store.objects.lock().await;
     Ok(objects.values().next().cloned().expect("one object was created"))
 }
+
+/// A loopback TCP port nobody listens on right now, for a backend process under test.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A backend process that is killed and reaped when the test ends, passing or failing.
+pub struct RunningProcess(pub std::process::Child);
+
+impl Drop for RunningProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Writes into `dir` a kubeconfig that points a backend process at the API server at `server`
+/// (the Kubernetes API test double) with no credentials, as in-cluster tests would, and returns
+/// its path.
+pub fn write_kubeconfig(dir: &std::path::Path, server: &str) -> std::path::PathBuf {
+    let path = dir.join("kubeconfig");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: double\n  cluster: {{server: \"{server}\"}}\ncontexts:\n- name: double\n  context: {{cluster: double, user: nobody}}\ncurrent-context: double\nusers:\n- name: nobody\n  user: {{}}\n"
+        ),
+    )
+    .unwrap();
+    path
+}

@@ -3,9 +3,10 @@
 //! SIGTERM. The binary is the one `cargo build --workspace --bins` put next to this test.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use conformance::{RunningProcess, free_port, write_kubeconfig};
 use kube_test_double::KubeTestDouble;
 use machinery::proto::flyteidl::service::agent_metadata_service_client::AgentMetadataServiceClient;
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -21,31 +22,13 @@ fn binary() -> PathBuf {
 }
 
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_binary_serves_health_and_list_agents_and_stops_on_sigterm() {
     let double = KubeTestDouble::start([conformance::shared_dir().join("crds/ack")]).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    std::fs::write(
-        &kubeconfig,
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: double\n  cluster: {{server: \"{}\"}}\ncontexts:\n- name: double\n  context: {{cluster: double, user: nobody}}\ncurrent-context: double\nusers:\n- name: nobody\n  user: {{}}\n",
-            double.url()
-        ),
-    )
-    .unwrap();
+    let kubeconfig = write_kubeconfig(dir.path(), &double.url());
     let (grpc, metrics) = (free_port(), free_port());
     let config = dir.path().join("config.yaml");
     let key = dir.path().join("resource-meta-key");
@@ -60,7 +43,7 @@ async fn the_binary_serves_health_and_list_agents_and_stops_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut child = Running(child);
+    let mut child = RunningProcess(child);
 
     let endpoint = format!("http://127.0.0.1:{grpc}");
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -11,10 +11,11 @@
 //! MessagePack input once overflowed.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use conformance::request;
+use conformance::{RunningProcess, free_port, write_kubeconfig};
 use kube_test_double::KubeTestDouble;
 use machinery::core::{self, literal, scalar};
 use machinery::proto::flyteidl::service::async_agent_service_client::AsyncAgentServiceClient;
@@ -47,18 +48,7 @@ fn backends() -> Vec<PathBuf> {
     vec![exe.parent().unwrap().parent().unwrap().join("sagemaker-plugin")]
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Peak resident memory of `pid` (`VmHWM`), in bytes.
 fn peak_rss(pid: u32) -> u64 {
@@ -67,17 +57,9 @@ fn peak_rss(pid: u32) -> u64 {
     line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
 }
 
-async fn start(binary: &Path, double: &KubeTestDouble, dir: &Path) -> (Running, Channel) {
+async fn start(binary: &Path, double: &KubeTestDouble, dir: &Path) -> (RunningProcess, Channel) {
     assert!(binary.exists(), "{} is missing: build it first with `cargo build --workspace --bins`", binary.display());
-    let kubeconfig = dir.join("kubeconfig");
-    std::fs::write(
-        &kubeconfig,
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: double\n  cluster: {{server: \"{}\"}}\ncontexts:\n- name: double\n  context: {{cluster: double, user: nobody}}\ncurrent-context: double\nusers:\n- name: nobody\n  user: {{}}\n",
-            double.url()
-        ),
-    )
-    .unwrap();
+    let kubeconfig = write_kubeconfig(dir, &double.url());
     let key = dir.join("key");
     std::fs::write(&key, KEY).unwrap();
     let grpc = free_port();
@@ -96,7 +78,7 @@ async fn start(binary: &Path, double: &KubeTestDouble, dir: &Path) -> (Running, 
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let running = Running(child);
+    let running = RunningProcess(child);
     let deadline = Instant::now() + Duration::from_secs(30);
     let channel = loop {
         match tonic::transport::Endpoint::from_shared(format!("http://127.0.0.1:{grpc}")).unwrap().connect().await {
