@@ -24,8 +24,8 @@
 
 use std::num::NonZeroUsize;
 
-/// Defaults: generous for real tasks (a SageMaker job takes at most 100 hyperparameters, 20
-/// channels and strings of a few KiB), small enough for the worst case above.
+/// Defaults: generous for real tasks (payloads of a few hundred fields, lists of tens of items and
+/// strings of a few KiB), small enough for the worst case above.
 pub const DEFAULT_MAX_VALUES: usize = 20_000;
 pub const DEFAULT_MAX_LIST_LENGTH: usize = 10_000;
 pub const DEFAULT_MAX_MAP_SIZE: usize = 10_000;
@@ -41,29 +41,22 @@ pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 64 * 1024 * 1024;
 pub const DEFAULT_CREATE_CONCURRENCY: usize = 1;
 
 /// Global caps on a request's contents (on top of each field's own validation).
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Limits {
     /// Most values (protobuf messages, MessagePack values) in one request.
-    #[arg(long = "max-values", env = "AGENT_MAX_VALUES", default_value_t = DEFAULT_MAX_VALUES)]
     pub max_values: usize,
     /// Most items in one list (repeated field, collection, MessagePack array).
-    #[arg(long = "max-list-length", env = "AGENT_MAX_LIST_LENGTH", default_value_t = DEFAULT_MAX_LIST_LENGTH)]
     pub max_list_length: usize,
     /// Most entries in one map (map field, MessagePack map).
-    #[arg(long = "max-map-size", env = "AGENT_MAX_MAP_SIZE", default_value_t = DEFAULT_MAX_MAP_SIZE)]
     pub max_map_size: usize,
     /// Longest string or bytes value, in bytes.
-    #[arg(long = "max-string-bytes", env = "AGENT_MAX_STRING_BYTES", default_value_t = DEFAULT_MAX_STRING_BYTES)]
     pub max_string_bytes: usize,
     /// Deepest nesting of messages, or of MessagePack arrays and maps.
-    #[arg(long = "max-depth", env = "AGENT_MAX_DEPTH", default_value_t = DEFAULT_MAX_DEPTH)]
     pub max_depth: usize,
     /// Bytes of CreateTask bodies held at once (read, waiting for their turn); more is refused.
-    #[arg(long = "max-buffered-bytes", env = "AGENT_MAX_BUFFERED_BYTES", default_value_t = DEFAULT_MAX_BUFFERED_BYTES)]
     pub max_buffered_bytes: usize,
     /// CreateTask requests decoded at once; others wait (GetTask never does).
-    #[arg(long = "create-concurrency", env = "AGENT_CREATE_CONCURRENCY", default_value_t = NonZeroUsize::new(DEFAULT_CREATE_CONCURRENCY).expect("non-zero"))]
     pub create_concurrency: NonZeroUsize,
 }
 

@@ -346,3 +346,15 @@ def test_help_lists_the_plugins_own_setting_and_no_aws_keys():
     config = yaml.safe_load((GOLDEN / "kustomize" / "spark-on-k8s" / "base" / "config.yaml").read_text())
     assert config["settings"] == {"sparkHistoryServerUrl": ""}
     assert not {"region", "images", "defaultRoleArn"} & set(config)
+    assert "AGENT_SETTINGS_SPARK_HISTORY_SERVER_URL" in help_text and "--settings-spark-history-server-url" in help_text
+
+
+def test_an_environment_variable_overrides_the_plugins_setting(tmp_path):
+    import os
+    import subprocess
+
+    key = tmp_path / "key"
+    key.write_text("k" * 32)
+    env = {**os.environ, "AGENT_RESOURCE_META_KEY_FILE": str(key), "AGENT_SETTINGS_SPARK_HISTORY_SERVER_URL": "https://history.example.com"}
+    shown = subprocess.run([str(binary("spark-on-k8s-plugin")), "--check-config"], capture_output=True, text=True, env=env, check=True).stdout
+    assert '"sparkHistoryServerUrl": "https://history.example.com"' in shown

@@ -116,4 +116,20 @@ fn a_bad_config_is_reported_with_exit_code_2() {
     let help = Command::new(binary()).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("AGENT_TARGET") && help.contains("--config"), "{help}");
+    // Every override is one clap argument, so `--help` names each flag with its variable.
+    assert!(help.contains("--gc-ttl-seconds") && help.contains("AGENT_GC_TTL_SECONDS") && help.contains("AGENT_REGION"), "{help}");
+}
+
+#[test]
+fn a_bad_environment_value_names_the_key_with_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key");
+    std::fs::write(&key, "k".repeat(32)).unwrap();
+    let out = Command::new(binary()).arg("--check-config").env("AGENT_RESOURCE_META_KEY_FILE", &key).env("AGENT_GC_TTL_SECONDS", "soon").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--gc-ttl-seconds") && stderr.contains("soon"), "{stderr}");
+    let out = Command::new(binary()).arg("--check-config").env("AGENT_RESOURCE_META_KEY_FILE", &key).env("AGENT_GC_TTL_SECONDS", "42").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("gc_ttl: 42s"), "the variable reaches the settings: {}", String::from_utf8_lossy(&out.stdout));
 }
