@@ -284,8 +284,8 @@ pub fn pairs<'a>(
 /// A float as the shortest text that parses back to the same value (defect 2: `%f` turned
 /// `1e-7` into `0.000000`).
 ///
-/// Whole numbers below 1e16 are written as integers without `.0` (SageMaker algorithms parse
-/// integer hyperparameters strictly, so `1000000` must never become `1e6`); other values use
+/// Whole numbers below 1e16 are written as integers without `.0` (programs that read numbers from
+/// text often parse integers strictly, so `1000000` must never become `1e6`); other values use
 /// whichever of plain decimal or exponent notation is shorter. Non-finite values are written as
 /// `NaN`, `Infinity` and `-Infinity`, which both Python and Java parse.
 pub fn format_float(v: f64) -> String {

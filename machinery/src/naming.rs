@@ -145,7 +145,7 @@ mod tests {
         Regex::new(PLAIN).unwrap().is_match(name)
     }
 
-    /// Name rules as plugins declare them (SageMaker's training and tuning jobs, a Kubernetes
+    /// Name rules as plugins declare them (63 and 32 characters with a pattern, a Kubernetes
     /// Job, a KubeRay RayJob), with the shape lowering picks for each.
     const RULES: &[(&str, usize, NameShape)] = &[
         ("^[a-z0-9](-*[a-z0-9])*$", 63, NameShape::Plain),

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 /// Everything a generated plugin declares.
 #[derive(Debug)]
 pub struct PluginDef {
-    /// Kebab-case plugin name (`sagemaker`); prefixes labels and the agent name.
+    /// Kebab-case plugin name (`spark-on-k8s`); prefixes labels and the agent name.
     pub name: &'static str,
     /// Human title, advertised as the agent name.
     pub title: &'static str,

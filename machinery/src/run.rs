@@ -183,7 +183,7 @@ mod tests {
     const SETTINGS: &[SettingDef] = &[SettingDef { name: "historyUrl", doc: "Base URL of the history\n server.", default: "" }];
     static PLUGIN: PluginDef =
         PluginDef { name: "demo", title: "Demo", targets: &[TargetDef { id: "t", api_version: "example.com/v1" }], task_types: &[], settings: SETTINGS, reads_region: false, reads_role: false };
-    static AWS_LIKE: PluginDef = PluginDef { settings: &[], reads_region: true, reads_role: true, ..PLUGIN };
+    static REGION_AND_ROLE: PluginDef = PluginDef { settings: &[], reads_region: true, reads_role: true, ..PLUGIN };
 
     fn help(plugin: &PluginDef) -> String {
         command(plugin).render_long_help().to_string()
@@ -198,7 +198,7 @@ mod tests {
         for hidden in ["AGENT_REGION", "AGENT_DEFAULT_ROLE_ARN", "AGENT_ROLE_ANNOTATION_KEY"] {
             assert!(!text.contains(hidden), "{hidden} shown:\n{text}");
         }
-        let text = help(&AWS_LIKE);
+        let text = help(&REGION_AND_ROLE);
         assert!(text.contains("AGENT_REGION") && text.contains("AGENT_DEFAULT_ROLE_ARN") && !text.contains("AGENT_SETTINGS_"), "{text}");
     }
 
@@ -208,7 +208,7 @@ mod tests {
         let (overrides, config, check) = overrides(&PLUGIN, &matches).unwrap();
         assert_eq!(overrides.settings.get("historyUrl").map(String::as_str), Some("https://h"));
         assert_eq!((overrides.gc_ttl_seconds, config, check), (Some(5), None, false));
-        assert!(command(&AWS_LIKE).try_get_matches_from(["x", "--settings-history-url", "h"]).is_err(), "another plugin's setting");
+        assert!(command(&REGION_AND_ROLE).try_get_matches_from(["x", "--settings-history-url", "h"]).is_err(), "another plugin's setting");
     }
 
     #[test]

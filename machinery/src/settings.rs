@@ -28,7 +28,7 @@ pub struct FileConfig {
     pub region: Option<String>,
     /// IAM role for tasks whose execution names none.
     pub default_role_arn: Option<String>,
-    /// Execution annotation that may hold the role, e.g. `iam.amazonaws.com/role`.
+    /// Execution annotation that may hold the role, e.g. the annotation an identity webhook reads.
     pub role_annotation_key: Option<String>,
     /// Prebuilt algorithm images: algorithm -> region -> version -> image. Versions are text:
     /// quote them in YAML (`"0.90"`), or a bare 0.90 would be the number 0.9.

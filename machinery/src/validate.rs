@@ -80,7 +80,7 @@ pub fn count(field: &str, n: usize, min: Option<f64>, max: Option<f64>) -> Check
     }
 }
 
-/// A text length in characters (as the SageMaker API counts), within inclusive bounds.
+/// A text length in characters (Unicode scalar values, as most APIs count), within inclusive bounds.
 pub fn length(field: &str, value: &str, min: Option<u32>, max: Option<u32>) -> Checked {
     let n = value.chars().count();
     let ok = min.is_none_or(|min| n >= min as usize) && max.is_none_or(|max| n <= max as usize);

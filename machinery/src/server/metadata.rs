@@ -57,7 +57,7 @@ pub(crate) fn advertised_agents(
     Ok(agents)
 }
 
-/// The name of one task type's `Agent` entry, e.g. `"SageMaker: sagemaker-training"`.
+/// The name of one task type's `Agent` entry, e.g. `"Spark on Kubernetes: spark-on-k8s"`.
 pub fn agent_entry_name(agent_name: &str, task_type: &str) -> String {
     format!("{agent_name}: {task_type}")
 }
