@@ -238,3 +238,55 @@ async fn for_each_visits_every_cached_object_once_without_api_requests() {
     assert_eq!(seen, names, "each object once, as the cache holds it");
     assert_eq!(double.total_requests(), before, "the cache only");
 }
+
+/// A resource whose CRD the API server does not have (the Kubernetes API test double here; the
+/// real kube-apiserver case, with the CRD installed later, is tests/python/test_missing_crd.py).
+static NOT_INSTALLED: ResourceDef = ResourceDef {
+    target: "ack",
+    api_version: "widgets.example.com/v1",
+    kind: "Widget",
+    plural: "widgets",
+    namespaced: true,
+    name_max_length: 63,
+    name_pattern: "^[a-z0-9](-*[a-z0-9]){0,62}$",
+    name_shape: machinery::naming::NameShape::Plain,
+    reads: &[&["status"]],
+    allowlisted: &[],
+};
+
+#[tokio::test]
+async fn a_resource_the_api_does_not_serve_is_not_served_rather_than_absent() {
+    let double = KubeTestDouble::start([crds_dir()]).await.expect("the test double starts");
+    let client = KubeStore::client_for_url(&double.url()).unwrap();
+    let store = KubeStore::new(client, MANAGED_BY, vec![&TRAINING_JOB, &NOT_INSTALLED], Some(vec![NS.to_string(), "other".to_string()]));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.not_served().is_empty() {
+        assert!(Instant::now() < deadline, "the watches never reported the missing resource");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let missing = store.not_served();
+    assert_eq!(missing.len(), 1, "one entry for the resource, whatever its watched namespaces: {missing:?}");
+    assert_eq!(missing[0].describe(), "widgets.example.com/v1 Widget (widgets)");
+    let named = |e: StoreError| matches!(&e, StoreError::NotServed(m) if m.contains("widgets.example.com/v1 Widget (widgets)") && m.contains("widgets.example.com"));
+    let widget = json!({"apiVersion": "widgets.example.com/v1", "kind": "Widget", "metadata": {"name": "w"}});
+    assert!(named(store.create(&NOT_INSTALLED, NS, widget).await.unwrap_err()));
+    // Not `Ok(None)`: GetTask would report the job deleted outside Flyte.
+    assert!(named(store.get(&NOT_INSTALLED, NS, "w").await.unwrap_err()));
+    assert!(named(store.get_from_api(&NOT_INSTALLED, NS, "w").await.unwrap_err()));
+    // The served resource is unaffected, and its missing object is still a plain absence.
+    assert!(store.get(&TRAINING_JOB, NS, "absent").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn an_unreachable_api_is_not_a_missing_resource() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = KubeStore::client_for_url(&format!("http://127.0.0.1:{port}")).unwrap();
+    let store = KubeStore::new(client, MANAGED_BY, vec![&TRAINING_JOB], None);
+    let mut health = store.availability().expect("a watching store reports availability");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while health.borrow_and_update().iter().all(|r| r.failures == 0) {
+        assert!(Instant::now() < deadline, "the watch never failed");
+        let _ = tokio::time::timeout(Duration::from_millis(100), health.changed()).await;
+    }
+    assert!(store.not_served().is_empty(), "no connection says nothing about the CRD");
+}
