@@ -426,7 +426,6 @@ fn store_status(e: StoreError) -> Status {
         StoreError::Unavailable(m) => Status::unavailable(m),
         StoreError::Rejected(m) => Status::invalid_argument(format!("the Kubernetes API rejected the request: {m}")),
         StoreError::Denied(m) => denied(&m),
-        StoreError::NotServed(m) => Status::unavailable(m),
     }
 }
 
@@ -440,9 +439,6 @@ fn denied(why: &str) -> Status {
 fn refused_or(gave_up: retry::GaveUp, otherwise: impl FnOnce(retry::GaveUp) -> Status) -> Status {
     match gave_up {
         retry::GaveUp::Denied(why) => denied(&why),
-        // Its own text names the resource and the CRD to install; UNAVAILABLE, since installing
-        // it (not changing the task) is what makes the next call work.
-        retry::GaveUp::NotServed(why) => Status::unavailable(why),
         other => otherwise(other),
     }
 }
@@ -563,10 +559,6 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
         self.plugin.title
     }
 
-    fn availability(&self) -> Option<tokio::sync::watch::Receiver<Vec<crate::availability::ResourceHealth>>> {
-        self.store.availability()
-    }
-
     fn task_types(&self) -> &[TaskTypeInfo] {
         &self.task_types
     }
@@ -637,7 +629,6 @@ impl<S: ObjectStore> Backend for PluginBackend<S> {
                 return Err(match gave_up {
                     retry::GaveUp::Rejected(why) => Status::invalid_argument(format!("the Kubernetes API rejected the object: {why}")),
                     retry::GaveUp::Denied(why) => denied(&why),
-                    retry::GaveUp::NotServed(why) => Status::unavailable(why),
                     other => Status::unavailable(format!(
                         "{} {namespace}/{name} was not created: {other}; any object the API may still have created is being deleted",
                         resource.kind

@@ -42,12 +42,4 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         request: admin::DeleteTaskRequest,
     ) -> Result<admin::DeleteTaskResponse, tonic::Status>;
-    /// Whether the external system serves what the backend drives (see
-    /// [`crate::availability`]); the server's health reports the agent service NOT_SERVING while
-    /// anything is not served. `None`: always ready.
-    fn availability(
-        &self,
-    ) -> Option<tokio::sync::watch::Receiver<Vec<crate::availability::ResourceHealth>>> {
-        None
-    }
 }

@@ -10,9 +10,8 @@
 //!
 //! Failures are sorted for the agent: what is worth retrying (no connection, 5xx, 429) is
 //! [`StoreError::Unavailable`], what is not (422 with field causes, 400, ...) is
-//! [`StoreError::Rejected`], a refusal of the backend's own credentials or RBAC (401, 403) is
-//! [`StoreError::Denied`], and a 404 for the resource itself (its CRD is not installed) is
-//! [`StoreError::NotServed`]. What the watches see of that is kept in [`Availability`].
+//! [`StoreError::Rejected`], and a refusal of the backend's own credentials or RBAC (401, 403) is
+//! [`StoreError::Denied`].
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -26,7 +25,6 @@ use kube::runtime::reflector::{self, Lookup, ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
 use serde_json::Value;
 
-use crate::availability::{Availability, ResourceHealth, WatchState, not_served_message};
 use crate::plugin::ResourceDef;
 use crate::store::{Created, ObjectStore, StoreError};
 
@@ -69,8 +67,6 @@ pub struct KubeStore {
     managed_by: String,
     caches: Vec<ResourceCache>,
     counters: Arc<Counters>,
-    /// Whether the API server serves each resource, as the watches see it.
-    availability: Arc<Availability>,
     /// The watcher tasks, aborted on drop so their watch connections close with the store.
     watchers: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -93,7 +89,6 @@ impl KubeStore {
         let selector = format!("{MANAGED_BY_LABEL}={managed_by}");
         let mut caches: Vec<ResourceCache> = Vec::new();
         let mut watchers = Vec::new();
-        let availability = Arc::new(Availability::default());
         for resource in resources {
             if caches.iter().any(|c| c.api_version == resource.api_version && c.plural == resource.plural) {
                 continue;
@@ -117,25 +112,14 @@ impl KubeStore {
                     .default_backoff()
                     .map_ok(move |event| cached_event(event, reads));
                 let events = reflector::reflector(writer, cached);
-                let watch = availability.add_watch(resource);
-                let availability = availability.clone();
+                let what = format!("{}/{} in {}", resource.api_version, resource.plural, scope.as_deref().unwrap_or("all namespaces"));
                 watchers.push(tokio::spawn(async move {
                     // The watcher recovers by itself (re-list or re-watch after the backoff); the
-                    // loop only tells `availability` what it sees, which logs each change once.
-                    let mut last = WatchState::Starting;
+                    // loop only reports why the cache may be stale meanwhile.
                     events
                         .for_each(|event| {
-                            let (state, error) = match &event {
-                                // Emitted before every (re-)list, also before one that fails.
-                                Ok(watcher::Event::Init) => (last, None),
-                                Ok(_) => (WatchState::Watching, None),
-                                // 410 Gone: the watcher re-lists at once; routine, not a failure.
-                                Err(watcher::Error::WatchError(status)) if status.code == 410 => (last, None),
-                                Err(e) => (if watch_not_served(e) { WatchState::NotServed } else { WatchState::Failing }, Some(e.to_string())),
-                            };
-                            if state != last || error.is_some() {
-                                availability.observe(watch, state, error.as_deref());
-                                last = state;
+                            if let Err(e) = event {
+                                tracing::warn!(resource = %what, error = %e, "watch failed; the cache may be stale until it recovers");
                             }
                             std::future::ready(())
                         })
@@ -147,7 +131,7 @@ impl KubeStore {
             }
             caches.push(ResourceCache { api_version: resource.api_version, plural: resource.plural, api_resource, stores });
         }
-        KubeStore { client, managed_by: managed_by.to_string(), caches, counters: Arc::default(), availability, watchers }
+        KubeStore { client, managed_by: managed_by.to_string(), caches, counters: Arc::default(), watchers }
     }
 
     /// A client from `KUBECONFIG` / `~/.kube/config`, else the in-cluster service account.
@@ -193,11 +177,6 @@ impl KubeStore {
         }
     }
 
-    /// The resources the API server does not serve now (their CRDs missing), as the watches saw.
-    pub fn not_served(&self) -> Vec<ResourceHealth> {
-        self.availability.not_served()
-    }
-
     /// Waits until every cache has completed its first list (or `timeout` passes); `false` on
     /// timeout. Serving does not need this (`get` falls back to the API), but tests and startup
     /// probes can use it.
@@ -241,12 +220,10 @@ impl KubeStore {
         self.counters.deletes.fetch_add(1, Ordering::Relaxed);
         match self.api(resource, namespace).delete(name, &params).await {
             Ok(_) => Ok(()),
-            // Not a 404 for the resource itself: then the object may live on in a version the
-            // API no longer serves, and a delete reported done would leave it running unseen.
-            Err(kube::Error::Api(status)) if (status.is_not_found() || status.code == 404) && !resource_not_served(&status) => Ok(()),
+            Err(kube::Error::Api(status)) if status.is_not_found() || status.code == 404 => Ok(()),
             // A failed uid precondition: the name now belongs to another object, which stays.
             Err(kube::Error::Api(status)) if params.preconditions.is_some() && status.code == 409 => Ok(()),
-            Err(e) => Err(store_error(e, resource)),
+            Err(e) => Err(store_error(e)),
         }
     }
 }
@@ -279,7 +256,7 @@ impl ObjectStore for KubeStore {
         match self.api(resource, namespace).create(&PostParams::default(), &dynamic).await {
             Ok(_) => Ok(Created::New),
             Err(kube::Error::Api(status)) if status.is_already_exists() || status.reason == "AlreadyExists" => Ok(Created::AlreadyExists),
-            Err(e) => Err(store_error(e, resource)),
+            Err(e) => Err(store_error(e)),
         }
     }
 
@@ -320,12 +297,9 @@ impl ObjectStore for KubeStore {
 
     async fn get_from_api(&self, resource: &'static ResourceDef, namespace: &str, name: &str) -> Result<Option<Value>, StoreError> {
         self.counters.api_gets.fetch_add(1, Ordering::Relaxed);
-        // Not `get_opt`: it takes every 404 for a missing object, also the API server's 404 for a
-        // resource it does not serve, which would make GetTask report the job deleted.
-        match self.api(resource, namespace).get(name).await {
-            Ok(found) => serde_json::to_value(found).map(Some).map_err(|e| StoreError::Unavailable(format!("cannot encode the object: {e}"))),
-            Err(kube::Error::Api(status)) if status.code == 404 && !resource_not_served(&status) => Ok(None),
-            Err(e) => Err(store_error(e, resource)),
+        match self.api(resource, namespace).get_opt(name).await {
+            Ok(found) => found.map(|o| serde_json::to_value(o).map_err(|e| StoreError::Unavailable(format!("cannot encode the object: {e}")))).transpose(),
+            Err(e) => Err(store_error(e)),
         }
     }
 
@@ -340,12 +314,8 @@ impl ObjectStore for KubeStore {
         self.counters.patches.fetch_add(1, Ordering::Relaxed);
         match self.api(resource, namespace).patch(name, &PatchParams::default(), &Patch::Merge(&patch)).await {
             Ok(_) => Ok(()),
-            Err(e) => Err(store_error(e, resource)),
+            Err(e) => Err(store_error(e)),
         }
-    }
-
-    fn availability(&self) -> Option<tokio::sync::watch::Receiver<Vec<ResourceHealth>>> {
-        Some(self.availability.subscribe())
     }
 }
 
@@ -452,27 +422,9 @@ fn copy_path(from: &Value, path: &[&str], into: &mut serde_json::Map<String, Val
     }
 }
 
-/// A 404 for the resource itself rather than for one object (the API server names no object):
-/// the API server does not serve its group, version or plural.
-fn resource_not_served(status: &kube::core::Status) -> bool {
-    status.code == 404 && status.details.as_ref().is_none_or(|d| d.name.is_empty())
-}
-
-/// Whether a watch failed because the API server does not serve the resource.
-fn watch_not_served(error: &watcher::Error) -> bool {
+/// Sorts a client error into retry-worthy or not.
+fn store_error(error: kube::Error) -> StoreError {
     match error {
-        watcher::Error::InitialListFailed(kube::Error::Api(status))
-        | watcher::Error::WatchStartFailed(kube::Error::Api(status))
-        | watcher::Error::WatchFailed(kube::Error::Api(status)) => resource_not_served(status),
-        watcher::Error::WatchError(status) => resource_not_served(status),
-        _ => false,
-    }
-}
-
-/// Sorts a client error about `resource` into retry-worthy or not.
-fn store_error(error: kube::Error, resource: &ResourceDef) -> StoreError {
-    match error {
-        kube::Error::Api(status) if resource_not_served(&status) => StoreError::NotServed(not_served_message(resource)),
         kube::Error::Api(status) if status.code == 429 || status.code >= 500 => StoreError::Unavailable(format!("{} {}: {}", status.code, status.reason, status.message)),
         kube::Error::Api(status) if status.code == 401 => StoreError::Denied(format!(
             "{} {}: {}; the API server does not accept the backend's credentials (a revoked or expired ServiceAccount token?)",
@@ -510,31 +462,11 @@ mod tests {
     #[test]
     fn errors_are_sorted_by_retry_worthiness() {
         let status = |code: u16, reason: &str| kube::Error::Api(kube::core::Status::failure("m", reason).with_code(code).boxed());
-        let resource = &RESOURCE;
-        let store_error = |e| super::store_error(e, resource);
         assert!(matches!(store_error(status(503, "ServiceUnavailable")), StoreError::Unavailable(_)));
         assert!(matches!(store_error(status(429, "TooManyRequests")), StoreError::Unavailable(_)));
         assert!(matches!(store_error(status(500, "InternalError")), StoreError::Unavailable(_)));
         assert!(matches!(store_error(status(403, "Forbidden")), StoreError::Denied(_)));
         assert!(matches!(store_error(status(401, "Unauthorized")), StoreError::Denied(m) if m.contains("credentials")));
         assert!(matches!(store_error(status(422, "Invalid")), StoreError::Rejected(_)));
-        // A 404 naming no object is about the resource: its CRD is missing.
-        assert!(matches!(store_error(status(404, "NotFound")), StoreError::NotServed(m) if m.contains("example.com/v1 Job (jobs)")));
-        let mut object_missing = kube::core::Status::failure("jobs.example.com \"x\" not found", "NotFound").with_code(404);
-        object_missing.details = Some(serde_json::from_value(serde_json::json!({"name": "x", "kind": "jobs"})).unwrap());
-        assert!(!resource_not_served(&object_missing));
     }
-
-    static RESOURCE: ResourceDef = ResourceDef {
-        target: "t",
-        api_version: "example.com/v1",
-        kind: "Job",
-        plural: "jobs",
-        namespaced: true,
-        name_max_length: 63,
-        name_pattern: "",
-        name_shape: crate::naming::NameShape::Plain,
-        reads: &[],
-        allowlisted: &[],
-    };
 }

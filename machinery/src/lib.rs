@@ -36,7 +36,6 @@ pub mod naming;
 pub mod plugin;
 pub mod validate;
 pub mod agent;
-pub mod availability;
 pub mod allowlist;
 pub mod metrics;
 pub mod settings;

@@ -13,7 +13,6 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use crate::availability::{ResourceHealth, WatchState};
 use crate::backend::{Backend, TaskTypeInfo};
 use crate::proto::flyteidl::admin;
 
@@ -45,10 +44,6 @@ pub struct Metrics {
     latency: Family<Rpc, Histogram>,
     cached: Family<Kind, Gauge>,
     by_phase: Family<PhaseLabel, Gauge>,
-    served: Family<Kind, Gauge>,
-    watch_failures: Family<Kind, Gauge>,
-    /// The resources not served now, for `/readyz`.
-    not_served: Mutex<Vec<String>>,
 }
 
 impl Default for Metrics {
@@ -72,16 +67,7 @@ impl Metrics {
         registry.register("request_duration_seconds", "Agent RPC latency by method", latency.clone());
         registry.register("cached_objects", "Objects of this backend in the watch cache, by kind", cached.clone());
         registry.register("objects", "Objects of this backend by Flyte phase (at the last sweep)", by_phase.clone());
-        let served = Family::<Kind, Gauge>::default();
-        let watch_failures = Family::<Kind, Gauge>::default();
-        registry.register(
-            "resource_served",
-            "1 while the Kubernetes API server serves the resource of this kind, 0 while it does not (its CRD is missing; the agent service is NOT_SERVING)",
-            served.clone(),
-        );
-        // A gauge of a count kept elsewhere (the store's), not a counter: it is set, not added to.
-        registry.register("watch_failures", "Failed list or watch requests of the watch cache, by kind, since the start", watch_failures.clone());
-        Self { registry: Mutex::new(registry), requests, latency, cached, by_phase, served, watch_failures, not_served: Mutex::new(Vec::new()) }
+        Self { registry: Mutex::new(registry), requests, latency, cached, by_phase }
     }
 
     pub fn record(&self, rpc: &str, code: tonic::Code, started: Instant) {
@@ -99,24 +85,6 @@ impl Metrics {
         }
     }
 
-    /// Mirrors what the store's watches see of each resource.
-    pub fn set_availability(&self, resources: &[ResourceHealth]) {
-        for r in resources {
-            let kind = Kind { kind: r.kind.to_string() };
-            self.served.get_or_create(&kind).set(i64::from(r.state != WatchState::NotServed));
-            self.watch_failures.get_or_create(&kind).set(r.failures as i64);
-        }
-        let missing = resources.iter().filter(|r| r.state == WatchState::NotServed).map(ResourceHealth::describe).collect();
-        *self.not_served.lock().unwrap_or_else(|e| e.into_inner()) = missing;
-    }
-
-    /// `None` when ready, else why not: the readiness the agent service's gRPC health reports,
-    /// for probes that cannot speak gRPC (the TLS bundle's: kubelet's gRPC probes speak no TLS).
-    pub fn not_ready(&self) -> Option<String> {
-        let missing = self.not_served.lock().unwrap_or_else(|e| e.into_inner());
-        (!missing.is_empty()).then(|| format!("not served by the Kubernetes API server (CRD missing): {}\n", missing.join(", ")))
-    }
-
     /// The OpenMetrics text exposition.
     pub fn encode(&self) -> String {
         let mut out = String::new();
@@ -126,30 +94,15 @@ impl Metrics {
     }
 }
 
-/// Serves `/metrics` and `/readyz` (200, or 503 naming what is not served) until `shutdown`
-/// resolves.
+/// Serves `/metrics` until `shutdown` resolves.
 pub async fn serve_metrics(addr: SocketAddr, metrics: Arc<Metrics>, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    let ready = metrics.clone();
-    let app = axum::Router::new()
-        .route(
-            "/metrics",
-            axum::routing::get(move || {
-                let metrics = metrics.clone();
-                async move { ([("content-type", "application/openmetrics-text; version=1.0.0; charset=utf-8")], metrics.encode()) }
-            }),
-        )
-        .route(
-            "/readyz",
-            axum::routing::get(move || {
-                let ready = ready.clone();
-                async move {
-                    match ready.not_ready() {
-                        None => (axum::http::StatusCode::OK, "ok\n".to_string()),
-                        Some(why) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, why),
-                    }
-                }
-            }),
-        );
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let metrics = metrics.clone();
+            async move { ([("content-type", "application/openmetrics-text; version=1.0.0; charset=utf-8")], metrics.encode()) }
+        }),
+    );
     let listener = crate::listen::bind(addr).await?;
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
@@ -201,10 +154,6 @@ impl<B: Backend> Backend for Metered<B> {
         self.metrics.record("DeleteTask", code_of(&result), started);
         result
     }
-
-    fn availability(&self) -> Option<tokio::sync::watch::Receiver<Vec<ResourceHealth>>> {
-        self.inner.availability()
-    }
 }
 
 #[cfg(test)]
@@ -225,20 +174,5 @@ mod tests {
         assert!(text.contains(r#"flyte_agent_cached_objects{kind="TrainingJob"} 3"#), "{text}");
         assert!(text.contains(r#"flyte_agent_objects{phase="running"} 2"#), "{text}");
         assert!(text.contains(r#"flyte_agent_objects{phase="succeeded"} 0"#), "{text}");
-    }
-
-    #[test]
-    fn availability_is_a_metric_and_readiness() {
-        let m = Metrics::new();
-        assert_eq!(m.not_ready(), None);
-        let health = |state, failures| ResourceHealth { api_version: "example.com/v1", kind: "Job", plural: "jobs", state, failures };
-        m.set_availability(&[health(WatchState::NotServed, 3)]);
-        let text = m.encode();
-        assert!(text.contains(r#"flyte_agent_resource_served{kind="Job"} 0"#), "{text}");
-        assert!(text.contains(r#"flyte_agent_watch_failures{kind="Job"} 3"#), "{text}");
-        assert!(m.not_ready().is_some_and(|w| w.contains("example.com/v1 Job (jobs)")));
-        m.set_availability(&[health(WatchState::Watching, 3)]);
-        assert!(m.encode().contains(r#"flyte_agent_resource_served{kind="Job"} 1"#));
-        assert_eq!(m.not_ready(), None);
     }
 }

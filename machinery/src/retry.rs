@@ -27,9 +27,6 @@ pub enum GaveUp {
     /// The API refused the backend itself (its credentials or RBAC); retrying would not help.
     #[error("{0}")]
     Denied(String),
-    /// The API server does not serve the resource (its CRD is not installed); nothing was written.
-    #[error("{0}")]
-    NotServed(String),
     /// The budget ran out while the API kept failing (the last error is kept). Whether a write
     /// took effect is unknown: the API server may have applied it before failing.
     #[error("{last} (still failing after {attempts} attempts)")]
@@ -42,7 +39,7 @@ pub enum GaveUp {
 impl GaveUp {
     /// Whether a write may have happened although no success was seen.
     pub fn is_ambiguous(&self) -> bool {
-        !matches!(self, GaveUp::Rejected(_) | GaveUp::Denied(_) | GaveUp::NotServed(_))
+        !matches!(self, GaveUp::Rejected(_) | GaveUp::Denied(_))
     }
 }
 
@@ -61,7 +58,6 @@ where
             Ok(Ok(value)) => return Ok(value),
             Ok(Err(StoreError::Rejected(why))) => return Err(GaveUp::Rejected(why)),
             Ok(Err(StoreError::Denied(why))) => return Err(GaveUp::Denied(why)),
-            Ok(Err(StoreError::NotServed(why))) => return Err(GaveUp::NotServed(why)),
             Ok(Err(StoreError::Unavailable(why))) => why,
             Err(_) => return Err(GaveUp::TimedOut { attempts }),
         };

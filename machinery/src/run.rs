@@ -11,7 +11,6 @@ use clap::{Arg, ArgMatches, Command, CommandFactory, FromArgMatches, Parser};
 use crate::agent::{PluginBackend, managed_by};
 use crate::kube_store::KubeStore;
 use crate::metrics::{Metered, Metrics, serve_metrics};
-use crate::store::ObjectStore;
 use crate::plugin::PluginDef;
 use crate::settings::{Overrides, Settings};
 
@@ -139,17 +138,6 @@ async fn serve_plugin(plugin: &'static PluginDef, settings: Settings) -> Result<
     let resources = PluginBackend::<KubeStore>::resources(plugin, &settings.agent.target);
     let store = Arc::new(KubeStore::new(client, &managed_by(plugin), resources, settings.namespaces.clone()));
     let metrics = Arc::new(Metrics::new());
-    if let Some(mut resources) = store.availability() {
-        let metrics = metrics.clone();
-        tokio::spawn(async move {
-            loop {
-                metrics.set_availability(&resources.borrow_and_update());
-                if resources.changed().await.is_err() {
-                    break;
-                }
-            }
-        });
-    }
     let backend = Arc::new(PluginBackend::new(plugin, settings.agent.clone(), store, metrics.clone())?);
 
     // One shutdown signal fans out to the server, the metrics endpoint and the collector.

@@ -95,23 +95,6 @@ pub async fn serve_on<B: Backend>(
             .await;
     }
 
-    // The agent service follows the backend's availability (a target CRD missing: NOT_SERVING,
-    // so readiness takes the pod out of the Service); the server as a whole (`""`, what liveness
-    // asks) and discovery stay SERVING: nothing a restart would fix.
-    let health_task = backend.availability().map(|mut resources| {
-        let reporter = reporter.clone();
-        tokio::spawn(async move {
-            loop {
-                let serving = resources.borrow_and_update().iter().all(|r| r.state != crate::availability::WatchState::NotServed);
-                let status = if serving { ServingStatus::Serving } else { ServingStatus::NotServing };
-                reporter.set_service_status(async_server::SERVICE_NAME, status).await;
-                if resources.changed().await.is_err() {
-                    break;
-                }
-            }
-        })
-    });
-
     let limit = config.max_message_bytes;
     let async_agent = AsyncAgentServiceServer::new(async_agent::AsyncAgent::new(backend))
         .max_decoding_message_size(limit)
@@ -129,7 +112,7 @@ pub async fn serve_on<B: Backend>(
         agents = ?agent_names,
         "agent server listening"
     );
-    let served = builder
+    builder
         .add_service(health)
         .add_service(async_agent)
         .add_service(metadata)
@@ -137,11 +120,7 @@ pub async fn serve_on<B: Backend>(
         // each response's DATA frame until the client ACKs the HEADERS frame, which a client
         // with delayed ACKs does after ~40 ms: every call would take ~40 ms on loopback.
         .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), shutdown)
-        .await;
-    if let Some(task) = health_task {
-        task.abort();
-    }
-    served?;
+        .await?;
     tracing::info!("agent server stopped");
     Ok(())
 }

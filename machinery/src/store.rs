@@ -29,11 +29,6 @@ pub enum StoreError {
     /// as a revoked or expired ServiceAccount token) or its RBAC (403). A deployment problem.
     #[error("Kubernetes refused the backend: {0}")]
     Denied(String),
-    /// The API server does not serve the resource at all (404 for the resource itself, not for an
-    /// object): its CustomResourceDefinition is not installed. Nothing was created; retrying
-    /// within one call would not help, a later call will once the CRD is installed.
-    #[error("{0}")]
-    NotServed(String),
 }
 
 /// Create, read and delete task objects.
@@ -75,10 +70,4 @@ pub trait ObjectStore: Send + Sync + 'static {
 
     /// Sets the given annotations on the object (a merge patch of `metadata.annotations` only).
     async fn annotate(&self, resource: &'static ResourceDef, namespace: &str, name: &str, annotations: &[(&str, &str)]) -> Result<(), StoreError>;
-
-    /// Whether the API server serves each resource, as the store's watches see it (see
-    /// [`crate::availability`]); `None` for a store without watches, which is always ready.
-    fn availability(&self) -> Option<tokio::sync::watch::Receiver<Vec<crate::availability::ResourceHealth>>> {
-        None
-    }
 }

@@ -127,9 +127,9 @@ class RealCluster(ObjectReader):
         self.group, self.version = api or (TARGET_API[target]["group"], TARGET_API[target]["version"])
         admin = control_plane.kubeconfig
         crds = crds if crds is not None else crd_documents(target)
-        # `crds=[]`: a cluster whose controller is not installed yet (test_missing_crd.py).
-        if crds:
-            self.install_crds(crds)
+        kubectl(admin, "apply", "--server-side", "--force-conflicts", "--field-manager=e2e", "-f", "-", stdin=yaml.safe_dump_all(crds))
+        for crd in crds:
+            self.wait_established(crd["metadata"]["name"])
         self.bundle = bundle if bundle is not None else render_overlay(target)
         # The bundle goes into Flyte's namespace and does not create it (Flyte's own install does).
         for namespace in {o["metadata"]["namespace"] for o in self.bundle if "namespace" in o["metadata"]}:
@@ -145,11 +145,6 @@ class RealCluster(ObjectReader):
         self.controller = None
         if controller:
             self.start_controller()
-
-    def install_crds(self, crds: list[dict]) -> None:
-        kubectl(self.cp.kubeconfig, "apply", "--server-side", "--force-conflicts", "--field-manager=e2e", "-f", "-", stdin=yaml.safe_dump_all(crds))
-        for crd in crds:
-            self.wait_established(crd["metadata"]["name"])
 
     def wait_established(self, name: str, timeout: float = 60) -> None:
         """Waits for the CRD's Established condition. (`kubectl wait` fails outright instead of

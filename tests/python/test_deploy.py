@@ -406,11 +406,8 @@ def test_deployment_runs_the_backend_with_its_config(bundle, plugin, target):
     # Rollouts drain: the pre-stop delay plus a CreateTask budget fit the grace period.
     pre_stop = container["lifecycle"]["preStop"]["sleep"]["seconds"]
     assert 0 < pre_stop and pre_stop + 7 < pod["terminationGracePeriodSeconds"]
-    # Readiness asks for the agent service, which is NOT_SERVING while a target CRD is missing
-    # (tests/python/test_missing_crd.py); liveness asks for the whole server, which a missing CRD
-    # never fails, so a pod that waits for its CRD is not restarted.
-    assert container["readinessProbe"]["grpc"] == {"port": GRPC_PORT, "service": "flyteidl.service.AsyncAgentService"}
-    assert container["livenessProbe"]["grpc"] == {"port": GRPC_PORT}
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert container[probe]["grpc"] == {"port": GRPC_PORT}, probe
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     assert ports == {"grpc": GRPC_PORT, "metrics": METRICS_PORT}
 
@@ -552,7 +549,7 @@ def test_every_bundle_file_is_marked_generated(bundle, plugin):
 
 
 @pytest.mark.parametrize("bundle,plugin,target", cases())
-def test_the_tls_component_serves_tls_from_the_secret_with_probes_that_need_no_grpc(bundle, plugin, target, tmp_path):
+def test_the_tls_component_serves_tls_from_the_secret_with_tcp_probes(bundle, plugin, target, tmp_path):
     base = bundle_dir(bundle, plugin)
     kustomization = {"resources": [os.path.relpath(base / "overlays" / target["id"], tmp_path)], "components": [os.path.relpath(base / "tls", tmp_path)]}
     (tmp_path / "kustomization.yaml").write_text(yaml.safe_dump(kustomization))
@@ -566,9 +563,7 @@ def test_the_tls_component_serves_tls_from_the_secret_with_probes_that_need_no_g
     assert env["AGENT_TLS_CERT"] == f"{mounts['tls']}/tls.crt" and env["AGENT_TLS_KEY"] == f"{mounts['tls']}/tls.key"
     for probe in ("readinessProbe", "livenessProbe"):
         assert "grpc" not in container[probe], "kubelet's gRPC probes speak no TLS"
-    # The same readiness as the gRPC health, over plain HTTP on the metrics port.
-    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": METRICS_PORT}
-    assert container["livenessProbe"]["tcpSocket"] == {"port": GRPC_PORT}
+        assert container[probe]["tcpSocket"] == {"port": GRPC_PORT}
     grpc = next(p for p in one(docs, "Service")["spec"]["ports"] if p["name"] == "grpc")
     assert "appProtocol" not in grpc, "not cleartext HTTP/2 any more"
     for doc in docs:

@@ -24,10 +24,6 @@ const NAMESPACE: &str = "flyte";
 const GRPC_PORT: u16 = 8000;
 /// machinery's default metrics address.
 const METRICS_PORT: u16 = 9090;
-/// The gRPC health service name readiness asks for: the agent service, which the backend reports
-/// NOT_SERVING while a target CRD is missing (machinery's `server.rs`; the generator does not
-/// depend on machinery, tests/python/test_missing_crd.py ties the two).
-const AGENT_HEALTH_SERVICE: &str = "flyteidl.service.AsyncAgentService";
 /// The `nonroot` user of distroless images; numeric, so `runAsNonRoot` can be verified.
 const UID: u32 = 65532;
 const REPLICAS: u32 = 2;
@@ -269,11 +265,7 @@ fn base_objects(names: &Names) -> Vec<(&'static str, Value)> {
                             { "name": "grpc", "containerPort": GRPC_PORT, "protocol": "TCP" },
                             { "name": "metrics", "containerPort": METRICS_PORT, "protocol": "TCP" },
                         ],
-                        // Readiness asks for the agent service, NOT_SERVING while a target CRD
-                        // is missing (the pod leaves the Service until it is installed);
-                        // liveness asks for the server as a whole, which a missing CRD never
-                        // fails: a restart would not install it.
-                        "readinessProbe": { "grpc": { "port": GRPC_PORT, "service": AGENT_HEALTH_SERVICE }, "initialDelaySeconds": 1, "periodSeconds": 3 },
+                        "readinessProbe": { "grpc": { "port": GRPC_PORT }, "initialDelaySeconds": 1, "periodSeconds": 3 },
                         "livenessProbe": { "grpc": { "port": GRPC_PORT }, "initialDelaySeconds": 5, "periodSeconds": 10, "failureThreshold": 3 },
                         // 512Mi holds the computed worst case: one CreateTask decoding at a time
                         // within the runtime's caps (about 184 MiB with the bodies waiting, see machinery/src/limits.rs)
@@ -675,11 +667,8 @@ fn tls_component(header: &str, patches: &[(&str, Option<Value>)], comments: &[&s
 
 fn backend_tls_patch(header: &str, names: &Names) -> String {
     let dir = tls_dir(names);
-    // Strategic merge: `grpc: null` removes the gRPC probe handler that kubelet cannot use over
-    // TLS. Readiness reads the same availability over plain HTTP on the metrics port (`/readyz`:
-    // 503 while a target CRD is missing); liveness only needs the port open.
-    let readiness = json!({ "grpc": null, "httpGet": { "path": "/readyz", "port": METRICS_PORT }, "initialDelaySeconds": 1, "periodSeconds": 3 });
-    let liveness = json!({ "grpc": null, "tcpSocket": { "port": GRPC_PORT }, "initialDelaySeconds": 5, "periodSeconds": 10 });
+    // Strategic merge: `grpc: null` removes the gRPC probe handler the TCP check replaces.
+    let probe = |initial: u32, period: u32| json!({ "grpc": null, "tcpSocket": { "port": GRPC_PORT }, "initialDelaySeconds": initial, "periodSeconds": period });
     let patch = json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -692,8 +681,8 @@ fn backend_tls_patch(header: &str, names: &Names) -> String {
                     { "name": "AGENT_TLS_KEY", "value": format!("{dir}/tls.key") },
                 ],
                 "volumeMounts": [{ "name": "tls", "mountPath": dir, "readOnly": true }],
-                "readinessProbe": readiness,
-                "livenessProbe": liveness,
+                "readinessProbe": probe(1, 3),
+                "livenessProbe": probe(5, 10),
             }],
             "volumes": [{ "name": "tls", "secret": { "secretName": tls_secret(names), "defaultMode": 0o440 } }],
         } } },

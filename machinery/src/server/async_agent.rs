@@ -31,7 +31,7 @@ fn log_outcome<T>(rpc: &str, task_type: &str, result: Result<T, Status>) -> Resu
             rpc,
             task_type = %shown(task_type),
             code = ?status.code(),
-            error = status.message(),
+            message = status.message(),
             "failed"
         ),
     }

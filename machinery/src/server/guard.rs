@@ -116,7 +116,7 @@ where
 
 /// A failure of the guard's own: the only log line of it (the handler never sees the call).
 fn refused(status: Status) -> http::Response<Body> {
-    tracing::warn!(rpc = "CreateTask", code = ?status.code(), error = status.message(), "failed");
+    tracing::warn!(rpc = "CreateTask", code = ?status.code(), message = status.message(), "failed");
     status.into_http()
 }
 
@@ -182,7 +182,7 @@ fn recoded(mut response: http::Response<Body>) -> http::Response<Body> {
         _ => return response,
     };
     let status = Status::new(code, capped(status.message(), crate::echo::MAX_MESSAGE_CHARS));
-    tracing::warn!(code = ?status.code(), error = status.message(), "request refused before reaching the backend");
+    tracing::warn!(code = ?status.code(), message = status.message(), "request refused before reaching the backend");
     let headers = response.headers_mut();
     headers.remove("grpc-status");
     headers.remove("grpc-message");
